@@ -1,0 +1,1 @@
+/* wip/data_impl.h: placeholder, merged into bertft.h when done */

@@ -1,0 +1,1 @@
+/* wip/gemm_impl.h: placeholder, merged into bertft.h when done */

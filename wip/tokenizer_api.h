@@ -1,0 +1,1 @@
+/* wip/tokenizer_api.h: placeholder, merged into bertft.h when done */
