@@ -52,6 +52,12 @@
 #ifndef BERTFT_H_INCLUDED
 #define BERTFT_H_INCLUDED
 
+#if defined(BERTFT_IMPLEMENTATION) && !defined(_POSIX_C_SOURCE) && !defined(_WIN32)
+/* fsync, mkdir, getpid, fileno, gethostname: POSIX.1-2008. It takes effect only when bertft.h
+   comes before any system header in the implementation file (or the build defines it). */
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -272,14 +278,14 @@ typedef struct bft_adamw {
 BERTFT_DEF bft_result bft_adamw_init(bft_adamw *o, const bft_model *m, float lr, float beta1,
                                      float beta2, float eps, float weight_decay);
 /* One update with learning rate `lr` (the scheduler's value for this step). */
-BERTFT_DEF void bft_adamw_step(bft_adamw *o, bft_model *m, float lr);
+BERTFT_DEF void bft_adamw_step(bft_adamw *o, bft_model *m, double lr);
 BERTFT_DEF void bft_adamw_free(bft_adamw *o);
 
 typedef enum bft_schedule { BFT_SCHED_LINEAR = 0, BFT_SCHED_CONSTANT = 1,
                             BFT_SCHED_CONSTANT_WITH_WARMUP = 2 } bft_schedule;
 /* The learning rate for optimizer step `step` (0-based), as HF's get_*_schedule_with_warmup. */
-BERTFT_DEF float bft_lr_at(bft_schedule s, float base_lr, int64_t step, int64_t warmup_steps,
-                           int64_t total_steps);
+BERTFT_DEF double bft_lr_at(bft_schedule s, double base_lr, int64_t step, int64_t warmup_steps,
+                            int64_t total_steps);
 
 #include "wip/data_api.h"
 
@@ -322,11 +328,6 @@ BERTFT_DEF bft_result bft_st_write(const char *path, int n, const char *const *n
 #ifdef BERTFT_IMPLEMENTATION
 #ifndef BERTFT_IMPLEMENTATION_DONE
 #define BERTFT_IMPLEMENTATION_DONE
-
-#if !defined(_POSIX_C_SOURCE) && !defined(_WIN32)
-/* fsync, mkdir, getpid, fileno: POSIX.1-2008. Has effect only if this is the first include. */
-#define _POSIX_C_SOURCE 200809L
-#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -428,7 +429,6 @@ static BFT__PRINTF(2, 3) bft_result bft__fail(bft_result code, const char *fmt, 
     return code;
 }
 
-static void bft__clear_error(void) { bft__errbuf[0] = 0; }
 
 /* Allocation with overflow checks; every allocation of the library goes through these. */
 static void *bft__malloc(size_t n) { return BERTFT_MALLOC(n ? n : 1); }
@@ -598,48 +598,61 @@ BERTFT_DEF bft_result bft_read_file(const char *path, char **data, size_t *len)
     return BFT_OK;
 }
 
-BERTFT_DEF bft_result bft_write_file_atomic(const char *path, const void *data, size_t len)
+/* Streamed atomic writes: open `path`.tmp.<pid>, write, then bft__atomic_commit renames it. */
+static FILE *bft__atomic_open(const char *path, char **tmp)
 {
-    char *tmp;
-    FILE *f;
     size_t pl = strlen(path);
-    int ok;
-    tmp = (char *)bft__malloc(pl + 32);
-    if (!tmp) return bft__fail(BFT_ERR_OOM, "%s: out of memory", path);
+    FILE *f;
+    *tmp = (char *)bft__malloc(pl + 32);
+    if (!*tmp) { bft__fail(BFT_ERR_OOM, "%s: out of memory", path); return NULL; }
 #ifdef _WIN32
-    snprintf(tmp, pl + 32, "%s.tmp.%d", path, (int)_getpid());
+    snprintf(*tmp, pl + 32, "%s.tmp.%d", path, (int)_getpid());
 #else
-    snprintf(tmp, pl + 32, "%s.tmp.%d", path, (int)getpid());
+    snprintf(*tmp, pl + 32, "%s.tmp.%d", path, (int)getpid());
 #endif
-    f = fopen(tmp, "wb");
+    f = fopen(*tmp, "wb");
     if (!f) {
-        bft_result r = bft__fail(BFT_ERR_IO, "%s: cannot create: %s", tmp, strerror(errno));
-        bft_free(tmp);
-        return r;
+        bft__fail(BFT_ERR_IO, "%s: cannot create: %s", *tmp, strerror(errno));
+        bft_free(*tmp);
+        *tmp = NULL;
     }
-    ok = len == 0 || fwrite(data, 1, len, f) == len;
+    return f;
+}
+
+/* Flush, fsync, close and rename into place; `ok` = 0 abandons the file. Frees tmp. */
+static bft_result bft__atomic_commit(FILE *f, char *tmp, const char *path, int ok)
+{
+    bft_result r = BFT_OK;
+    int err = 0;
+    if (!ok) err = errno;
     ok = (fflush(f) == 0) && ok;
 #ifndef _WIN32
     ok = ok && fsync(fileno(f)) == 0;
 #endif
     ok = (fclose(f) == 0) && ok;
     if (!ok) {
-        bft_result r = bft__fail(BFT_ERR_IO, "%s: write failed (%s); the previous file is unchanged", path, strerror(errno));
+        if (!err) err = errno;
+        r = bft__fail(BFT_ERR_IO, "%s: write failed (%s); the previous file is unchanged", path, strerror(err));
         remove(tmp);
-        bft_free(tmp);
-        return r;
-    }
+    } else {
 #ifdef _WIN32
-    remove(path);
+        remove(path);
 #endif
-    if (rename(tmp, path) != 0) {
-        bft_result r = bft__fail(BFT_ERR_IO, "%s: cannot rename temp file into place: %s", path, strerror(errno));
-        remove(tmp);
-        bft_free(tmp);
-        return r;
+        if (rename(tmp, path) != 0) {
+            r = bft__fail(BFT_ERR_IO, "%s: cannot rename the temp file into place: %s", path, strerror(errno));
+            remove(tmp);
+        }
     }
     bft_free(tmp);
-    return BFT_OK;
+    return r;
+}
+
+BERTFT_DEF bft_result bft_write_file_atomic(const char *path, const void *data, size_t len)
+{
+    char *tmp;
+    FILE *f = bft__atomic_open(path, &tmp);
+    if (!f) return BFT_ERR_IO;
+    return bft__atomic_commit(f, tmp, path, len == 0 || fwrite(data, 1, len, f) == len);
 }
 
 BERTFT_DEF bft_result bft_mkdirs(const char *path)
@@ -1050,8 +1063,6 @@ static uint64_t bft__rng_next(uint64_t s[4])
     s[3] = bft__rotl(s[3], 45);
     return r;
 }
-/* Uniform in [0, 1) with 24 random bits (exactly representable as float). */
-static float bft__rng_uniform(uint64_t s[4]) { return (float)(bft__rng_next(s) >> 40) * (1.0f / 16777216.0f); }
 /* Standard normal (Box-Muller, in double for accuracy in the tails). */
 static double bft__rng_normal(uint64_t s[4])
 {
@@ -1078,16 +1089,1845 @@ BERTFT_DEF void bft_encoded_free(bft_encoded *e)
     memset(e, 0, sizeof *e);
 }
 
-/* ==== CONFIG IMPL ==== */
+/* ------------------------------------------------------------------------------------------ */
+/* 1. Config                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+BERTFT_DEF void bft_config_default(bft_config *c)
+{
+    memset(c, 0, sizeof *c);
+    c->vocab_size = 30522;
+    c->hidden_size = 768;
+    c->num_hidden_layers = 12;
+    c->num_attention_heads = 12;
+    c->intermediate_size = 3072;
+    c->max_position_embeddings = 512;
+    c->type_vocab_size = 2;
+    c->pad_token_id = 0;
+    c->num_labels = 2;
+    c->hidden_dropout_prob = 0.1f;
+    c->attention_probs_dropout_prob = 0.1f;
+    c->classifier_dropout = -1.0f;
+    c->initializer_range = 0.02f;
+    c->layer_norm_eps = 1e-12f;
+    c->problem_type = BFT_PROBLEM_AUTO;
+}
+
+static void bft__free_labels(char **names, int n)
+{
+    int i;
+    if (!names) return;
+    for (i = 0; i < n; i++) bft_free(names[i]);
+    bft_free(names);
+}
+
+BERTFT_DEF void bft_config_free(bft_config *c)
+{
+    bft__free_labels(c->id2label, c->num_labels);
+    bft_free(c->extra_json);
+    c->id2label = NULL;
+    c->extra_json = NULL;
+}
+
+BERTFT_DEF bft_result bft_config_copy(bft_config *dst, const bft_config *src)
+{
+    int i;
+    *dst = *src;
+    dst->id2label = NULL;
+    dst->extra_json = NULL;
+    if (src->extra_json && !(dst->extra_json = bft__strdup(src->extra_json))) goto oom;
+    if (src->id2label) {
+        if (!(dst->id2label = BFT__NEW(char *, src->num_labels))) goto oom;
+        for (i = 0; i < src->num_labels; i++)
+            if (!(dst->id2label[i] = bft__strdup(src->id2label[i] ? src->id2label[i] : ""))) goto oom;
+    }
+    return BFT_OK;
+oom:
+    bft_config_free(dst);
+    return bft__fail(BFT_ERR_OOM, "out of memory copying a config");
+}
+
+BERTFT_DEF bft_result bft_config_set_num_labels(bft_config *c, int num_labels, const char *const *names)
+{
+    char **nn = NULL;
+    int i;
+    if (num_labels < 1 || num_labels > 100000)
+        return bft__fail(BFT_ERR_INVALID, "num_labels must be >= 1, got %d", num_labels);
+    if (names) {
+        if (!(nn = BFT__NEW(char *, num_labels))) return bft__fail(BFT_ERR_OOM, "out of memory");
+        for (i = 0; i < num_labels; i++)
+            if (!(nn[i] = bft__strdup(names[i]))) {
+                bft__free_labels(nn, num_labels);
+                return bft__fail(BFT_ERR_OOM, "out of memory");
+            }
+    }
+    bft__free_labels(c->id2label, c->num_labels);
+    c->id2label = nn;
+    c->num_labels = num_labels;
+    return BFT_OK;
+}
+
+BERTFT_DEF float bft_config_classifier_dropout(const bft_config *c)
+{
+    return c->classifier_dropout >= 0 ? c->classifier_dropout : c->hidden_dropout_prob;
+}
+
+BERTFT_DEF int bft_config_is_regression(const bft_config *c)
+{
+    if (c->problem_type == BFT_PROBLEM_REGRESSION) return 1;
+    if (c->problem_type == BFT_PROBLEM_AUTO) return c->num_labels == 1;
+    return 0;
+}
+
+BERTFT_DEF bft_result bft_config_validate(const bft_config *c, const char *name)
+{
+    const char *n = name ? name : "config";
+#define BFT__NEED(cond, ...) do { if (!(cond)) return bft__fail(BFT_ERR_INVALID, __VA_ARGS__); } while (0)
+    BFT__NEED(c->vocab_size >= 1, "%s: vocab_size must be >= 1, got %d", n, c->vocab_size);
+    BFT__NEED(c->hidden_size >= 1, "%s: hidden_size must be >= 1, got %d", n, c->hidden_size);
+    BFT__NEED(c->num_hidden_layers >= 0, "%s: num_hidden_layers must be >= 0, got %d", n, c->num_hidden_layers);
+    BFT__NEED(c->num_attention_heads >= 1, "%s: num_attention_heads must be >= 1, got %d", n, c->num_attention_heads);
+    BFT__NEED(c->hidden_size % c->num_attention_heads == 0,
+              "%s: hidden_size (%d) is not a multiple of num_attention_heads (%d)", n, c->hidden_size,
+              c->num_attention_heads);
+    BFT__NEED(c->intermediate_size >= 1, "%s: intermediate_size must be >= 1, got %d", n, c->intermediate_size);
+    BFT__NEED(c->max_position_embeddings >= 1, "%s: max_position_embeddings must be >= 1, got %d", n,
+              c->max_position_embeddings);
+    BFT__NEED(c->type_vocab_size >= 1, "%s: type_vocab_size must be >= 1, got %d", n, c->type_vocab_size);
+    BFT__NEED(c->pad_token_id >= 0 && c->pad_token_id < c->vocab_size,
+              "%s: pad_token_id %d is outside the vocabulary (size %d)", n, c->pad_token_id, c->vocab_size);
+    BFT__NEED(c->num_labels >= 1, "%s: num_labels must be >= 1, got %d", n, c->num_labels);
+    BFT__NEED(c->hidden_dropout_prob >= 0 && c->hidden_dropout_prob < 1,
+              "%s: hidden_dropout_prob must be in [0, 1), got %g", n, c->hidden_dropout_prob);
+    BFT__NEED(c->attention_probs_dropout_prob >= 0 && c->attention_probs_dropout_prob < 1,
+              "%s: attention_probs_dropout_prob must be in [0, 1), got %g", n, c->attention_probs_dropout_prob);
+    BFT__NEED(c->classifier_dropout < 1, "%s: classifier_dropout must be in [0, 1) or null, got %g", n,
+              c->classifier_dropout);
+    BFT__NEED(c->initializer_range >= 0 && c->initializer_range == c->initializer_range,
+              "%s: initializer_range must be >= 0", n);
+    BFT__NEED(c->layer_norm_eps > 0, "%s: layer_norm_eps must be > 0, got %g", n, c->layer_norm_eps);
+    BFT__NEED((double)c->hidden_size * c->intermediate_size < 4e12 &&
+              (double)c->vocab_size * c->hidden_size < 4e12, "%s: sizes are too large", n);
+#undef BFT__NEED
+    return BFT_OK;
+}
+
+/* Integer member: a JSON number with no fractional part in [lo, hi]. */
+static bft_result bft__cfg_int(const bft__json *j, int root, const char *key, int *dst, const char *name)
+{
+    int k = bft__json_get(j, root, key);
+    double v;
+    if (k < 0) return BFT_OK;
+    if (j->nodes[k].type != BFT__J_NUM)
+        return bft__fail(BFT_ERR_FORMAT, "%s: \"%s\" must be an integer", name, key);
+    v = j->nodes[k].num;
+    if (v != floor(v) || v < -2147483647.0 || v > 2147483647.0)
+        return bft__fail(BFT_ERR_FORMAT, "%s: \"%s\" must be an integer, got %.*s", name, key,
+                         (int)(j->nodes[k].end - j->nodes[k].start), j->src + j->nodes[k].start);
+    *dst = (int)v;
+    return BFT_OK;
+}
+
+/* Float member; `nullable` accepts null and stores -1. */
+static bft_result bft__cfg_float(const bft__json *j, int root, const char *key, float *dst, int nullable,
+                                 const char *name)
+{
+    int k = bft__json_get(j, root, key);
+    if (k < 0) return BFT_OK;
+    if (nullable && j->nodes[k].type == BFT__J_NULL) { *dst = -1.0f; return BFT_OK; }
+    if (j->nodes[k].type != BFT__J_NUM || j->nodes[k].num != j->nodes[k].num)
+        return bft__fail(BFT_ERR_FORMAT, "%s: \"%s\" must be a number%s", name, key, nullable ? " or null" : "");
+    *dst = (float)j->nodes[k].num;
+    return BFT_OK;
+}
+
+/* The keys this config reads or writes itself; others are kept verbatim in extra_json. */
+static const char *const bft__cfg_known[] = {
+    "vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads", "intermediate_size",
+    "hidden_act", "hidden_dropout_prob", "attention_probs_dropout_prob", "classifier_dropout",
+    "max_position_embeddings", "type_vocab_size", "initializer_range", "layer_norm_eps", "pad_token_id",
+    "num_labels", "id2label", "label2id", "problem_type", "architectures", "model_type",
+    "position_embedding_type", "torch_dtype", "transformers_version", "use_cache", NULL};
+
+BERTFT_DEF bft_result bft_config_parse(bft_config *c, const char *json, size_t len, const char *name)
+{
+    bft__json j;
+    bft_result r;
+    int k, root = 0, nl = -1;
+    bft__buf extra = {0, 0, 0, 0};
+    name = name ? name : "config.json";
+    bft_config_default(c);
+    if ((r = bft__json_parse(&j, json, len, name)) != BFT_OK) return r;
+    if (j.nodes[0].type != BFT__J_OBJ) {
+        bft__json_free(&j);
+        return bft__fail(BFT_ERR_FORMAT, "%s: expected a JSON object at the top level", name);
+    }
+    if ((r = bft__cfg_int(&j, root, "vocab_size", &c->vocab_size, name)) ||
+        (r = bft__cfg_int(&j, root, "hidden_size", &c->hidden_size, name)) ||
+        (r = bft__cfg_int(&j, root, "num_hidden_layers", &c->num_hidden_layers, name)) ||
+        (r = bft__cfg_int(&j, root, "num_attention_heads", &c->num_attention_heads, name)) ||
+        (r = bft__cfg_int(&j, root, "intermediate_size", &c->intermediate_size, name)) ||
+        (r = bft__cfg_int(&j, root, "max_position_embeddings", &c->max_position_embeddings, name)) ||
+        (r = bft__cfg_int(&j, root, "type_vocab_size", &c->type_vocab_size, name)) ||
+        (r = bft__cfg_int(&j, root, "pad_token_id", &c->pad_token_id, name)) ||
+        (r = bft__cfg_int(&j, root, "num_labels", &nl, name)) ||
+        (r = bft__cfg_float(&j, root, "hidden_dropout_prob", &c->hidden_dropout_prob, 0, name)) ||
+        (r = bft__cfg_float(&j, root, "attention_probs_dropout_prob", &c->attention_probs_dropout_prob, 0, name)) ||
+        (r = bft__cfg_float(&j, root, "classifier_dropout", &c->classifier_dropout, 1, name)) ||
+        (r = bft__cfg_float(&j, root, "initializer_range", &c->initializer_range, 0, name)) ||
+        (r = bft__cfg_float(&j, root, "layer_norm_eps", &c->layer_norm_eps, 0, name)))
+        goto fail;
+    if ((k = bft__json_get(&j, root, "hidden_act")) >= 0) {
+        /* BERT's "gelu" is the exact erf form; the tanh approximation would change every number. */
+        if (!bft__json_streq(&j, k, "gelu")) {
+            r = bft__fail(BFT_ERR_UNSUPPORTED, "%s: hidden_act %.*s is not supported (only \"gelu\", the erf form)",
+                          name, (int)(j.nodes[k].end - j.nodes[k].start + 2), j.src + j.nodes[k].start - 1);
+            goto fail;
+        }
+    }
+    if ((k = bft__json_get(&j, root, "position_embedding_type")) >= 0 && !bft__json_streq(&j, k, "absolute") &&
+        j.nodes[k].type != BFT__J_NULL) {
+        r = bft__fail(BFT_ERR_UNSUPPORTED, "%s: position_embedding_type must be \"absolute\"", name);
+        goto fail;
+    }
+    if ((k = bft__json_get(&j, root, "problem_type")) >= 0 && j.nodes[k].type != BFT__J_NULL) {
+        if (bft__json_streq(&j, k, "regression")) c->problem_type = BFT_PROBLEM_REGRESSION;
+        else if (bft__json_streq(&j, k, "single_label_classification")) c->problem_type = BFT_PROBLEM_SINGLE_LABEL;
+        else if (bft__json_streq(&j, k, "multi_label_classification")) c->problem_type = BFT_PROBLEM_MULTI_LABEL;
+        else {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: problem_type must be \"regression\", \"single_label_classification\" "
+                          "or \"multi_label_classification\"", name);
+            goto fail;
+        }
+    }
+    /* HF derives num_labels from id2label when the key is absent (it never writes num_labels). */
+    if ((k = bft__json_get(&j, root, "id2label")) >= 0) {
+        int e, count, i;
+        if (j.nodes[k].type != BFT__J_OBJ) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: id2label must be an object {\"0\": \"name\", ...}", name);
+            goto fail;
+        }
+        count = j.nodes[k].count;
+        if (nl >= 0 && nl != count) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: num_labels is %d but id2label has %d entries", name, nl, count);
+            goto fail;
+        }
+        if (count < 1) { r = bft__fail(BFT_ERR_FORMAT, "%s: id2label is empty", name); goto fail; }
+        c->num_labels = count;
+        if (!(c->id2label = BFT__NEW(char *, count))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto fail; }
+        for (e = j.nodes[k].first; e >= 0; e = j.nodes[e].next) {
+            char *key = bft__json_strdup(&j, e, NULL), *end;
+            long id = key ? strtol(key, &end, 10) : -1;
+            int ok = key && *key && *end == 0 && id >= 0 && id < count;
+            bft_free(key);
+            if (!ok || c->id2label[id] || j.nodes[j.nodes[e].first].type != BFT__J_STR) {
+                r = bft__fail(BFT_ERR_FORMAT, "%s: id2label keys must be \"0\"..\"%d\" (each once) with string values",
+                              name, count - 1);
+                goto fail;
+            }
+            if (!(c->id2label[id] = bft__json_strdup(&j, j.nodes[e].first, NULL))) {
+                r = bft__fail(BFT_ERR_OOM, "out of memory");
+                goto fail;
+            }
+        }
+        for (i = 0; i < count; i++) BERTFT_ASSERT(c->id2label[i]);
+    } else if (nl >= 0) {
+        c->num_labels = nl;
+    }
+    /* keep unknown keys so that saving writes them back (finetuning_task, custom fields, ...) */
+    for (k = j.nodes[0].first; k >= 0; k = j.nodes[k].next) {
+        int i, known = 0, v = j.nodes[k].first;
+        for (i = 0; bft__cfg_known[i]; i++) known |= bft__json_streq(&j, k, bft__cfg_known[i]);
+        if (known) continue;
+        if (extra.n) bft__buf_puts(&extra, ",\n  ");
+        bft__buf_put(&extra, j.src + j.nodes[k].start - 1, j.nodes[k].end - j.nodes[k].start + 2);
+        bft__buf_puts(&extra, ": ");
+        if (j.nodes[v].type == BFT__J_STR) bft__buf_put(&extra, j.src + j.nodes[v].start - 1, j.nodes[v].end - j.nodes[v].start + 2);
+        else bft__buf_put(&extra, j.src + j.nodes[v].start, j.nodes[v].end - j.nodes[v].start);
+    }
+    if (extra.oom) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto fail; }
+    c->extra_json = extra.p;
+    extra.p = NULL;
+    bft__json_free(&j);
+    if ((r = bft_config_validate(c, name)) != BFT_OK) { bft_config_free(c); return r; }
+    return BFT_OK;
+fail:
+    bft_free(extra.p);
+    bft__json_free(&j);
+    bft_config_free(c);
+    return r;
+}
+
+BERTFT_DEF bft_result bft_config_load(bft_config *c, const char *path)
+{
+    char *text;
+    size_t len;
+    bft_result r = bft_read_file(path, &text, &len);
+    if (r != BFT_OK) { bft_config_default(c); return r; }
+    r = bft_config_parse(c, text, len, path);
+    bft_free(text);
+    return r;
+}
+
+BERTFT_DEF char *bft_config_to_json(const bft_config *c)
+{
+    bft__buf b = {0, 0, 0, 0};
+    int i;
+    /* Keys sorted as HF's to_json_string(sort_keys=True) writes them. */
+    bft__buf_puts(&b, "{\n  \"architectures\": [\n    \"BertForSequenceClassification\"\n  ],\n");
+    bft__buf_puts(&b, "  \"attention_probs_dropout_prob\": ");
+    bft__buf_float(&b, c->attention_probs_dropout_prob);
+    bft__buf_puts(&b, ",\n  \"classifier_dropout\": ");
+    if (c->classifier_dropout < 0) bft__buf_puts(&b, "null"); else bft__buf_float(&b, c->classifier_dropout);
+    bft__buf_puts(&b, ",\n  \"hidden_act\": \"gelu\",\n  \"hidden_dropout_prob\": ");
+    bft__buf_float(&b, c->hidden_dropout_prob);
+    bft__buf_printf(&b, ",\n  \"hidden_size\": %d,\n  \"id2label\": {\n", c->hidden_size);
+    for (i = 0; i < c->num_labels; i++) {
+        char tmp[32];
+        const char *nm = c->id2label && c->id2label[i] ? c->id2label[i] : NULL;
+        snprintf(tmp, sizeof tmp, "LABEL_%d", i);
+        bft__buf_printf(&b, "    \"%d\": ", i);
+        bft__buf_json_str(&b, nm ? nm : tmp, strlen(nm ? nm : tmp));
+        bft__buf_puts(&b, i + 1 < c->num_labels ? ",\n" : "\n");
+    }
+    bft__buf_puts(&b, "  },\n  \"initializer_range\": ");
+    bft__buf_float(&b, c->initializer_range);
+    bft__buf_printf(&b, ",\n  \"intermediate_size\": %d,\n  \"label2id\": {\n", c->intermediate_size);
+    for (i = 0; i < c->num_labels; i++) {
+        char tmp[32];
+        const char *nm = c->id2label && c->id2label[i] ? c->id2label[i] : NULL;
+        snprintf(tmp, sizeof tmp, "LABEL_%d", i);
+        bft__buf_puts(&b, "    ");
+        bft__buf_json_str(&b, nm ? nm : tmp, strlen(nm ? nm : tmp));
+        bft__buf_printf(&b, ": %d%s", i, i + 1 < c->num_labels ? ",\n" : "\n");
+    }
+    bft__buf_puts(&b, "  },\n  \"layer_norm_eps\": ");
+    bft__buf_float(&b, c->layer_norm_eps);
+    bft__buf_printf(&b, ",\n  \"max_position_embeddings\": %d,\n  \"model_type\": \"bert\",\n"
+                        "  \"num_attention_heads\": %d,\n  \"num_hidden_layers\": %d,\n  \"pad_token_id\": %d,\n"
+                        "  \"position_embedding_type\": \"absolute\",\n",
+                    c->max_position_embeddings, c->num_attention_heads, c->num_hidden_layers, c->pad_token_id);
+    if (c->problem_type != BFT_PROBLEM_AUTO)
+        bft__buf_printf(&b, "  \"problem_type\": \"%s\",\n",
+                        c->problem_type == BFT_PROBLEM_REGRESSION ? "regression"
+                        : c->problem_type == BFT_PROBLEM_SINGLE_LABEL ? "single_label_classification"
+                                                                       : "multi_label_classification");
+    bft__buf_printf(&b, "  \"torch_dtype\": \"float32\",\n  \"type_vocab_size\": %d,\n  \"use_cache\": true,\n"
+                        "  \"vocab_size\": %d",
+                    c->type_vocab_size, c->vocab_size);
+    if (c->extra_json && c->extra_json[0]) {
+        bft__buf_puts(&b, ",\n  ");
+        bft__buf_puts(&b, c->extra_json);
+    }
+    bft__buf_puts(&b, "\n}\n");
+    if (b.oom) { bft_free(b.p); bft__fail(BFT_ERR_OOM, "out of memory"); return NULL; }
+    return b.p;
+}
+
+BERTFT_DEF bft_result bft_config_save(const bft_config *c, const char *path)
+{
+    char *s = bft_config_to_json(c);
+    bft_result r;
+    if (!s) return BFT_ERR_OOM;
+    r = bft_write_file_atomic(path, s, strlen(s));
+    bft_free(s);
+    return r;
+}
+
 
 #include "wip/tokenizer_impl.h"
+#ifdef BFT__TMP_GEMM
+#include BFT__TMP_GEMM
+#else
 #include "wip/gemm_impl.h"
+#endif
 
-/* ==== MODEL IMPL ==== */
+/* ------------------------------------------------------------------------------------------ */
+/* 4. Layers: forward/backward pairs                                                           */
+/* ------------------------------------------------------------------------------------------ */
+/* Shapes in comments: N = B*T tokens, C = hidden, I = intermediate, H = heads, D = C/H.
+   Every backward *adds* into parameter gradients (dW, db) and *writes* input gradients (dx)
+   unless its comment says otherwise. Reductions over tokens run in a fixed order per output
+   element, so results do not depend on the number of threads. */
+
+/* Dropout masks come from a counter-based generator: element i of a mask is a hash of
+   (key, i), where the key is drawn from the model's generator once per mask. Any thread can
+   produce any element, and the mask does not depend on the thread count. */
+static uint32_t bft__hash_u32(uint64_t key, uint64_t i)
+{
+    uint64_t z = key + i * 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return (uint32_t)((z ^ (z >> 31)) >> 32);
+}
+
+/* mask[i] = 1 with probability 1-p (keep), 0 otherwise; n elements. */
+static void bft__dropout_mask(uint8_t *mask, size_t n, float p, uint64_t key)
+{
+    /* keep when the 32-bit hash >= p * 2^32 */
+    uint64_t thr = (uint64_t)((double)p * 4294967296.0);
+    long long i, nn = (long long)n;
+    BFT__OMP(parallel for schedule(static) if (nn > 65536))
+    for (i = 0; i < nn; i++) mask[i] = (uint8_t)(bft__hash_u32(key, (uint64_t)i) >= thr);
+}
+
+/* y = x * mask / (1 - p) in place (inverted dropout, as torch.nn.Dropout). */
+static void bft__dropout_apply(float *x, const uint8_t *mask, size_t n, float p)
+{
+    float scale = 1.0f / (1.0f - p);
+    long long i, nn = (long long)n;
+    BFT__OMP(parallel for schedule(static) if (nn > 65536))
+    for (i = 0; i < nn; i++) x[i] = mask[i] ? x[i] * scale : 0.0f;
+}
+
+/* Embeddings. out[N,C] = word[ids] + type[type_ids] + pos[t] (HF adds in this order). */
+static void bft__embed_fwd(float *out, const int32_t *ids, const int32_t *types, const float *word,
+                           const float *pos, const float *type, int B, int T, int C)
+{
+    int n;
+    BFT__OMP(parallel for schedule(static))
+    for (n = 0; n < B * T; n++) {
+        const float *w = word + (size_t)ids[n] * C, *p = pos + (size_t)(n % T) * C;
+        const float *ty = type + (size_t)(types ? types[n] : 0) * C;
+        float *o = out + (size_t)n * C;
+        int c;
+        for (c = 0; c < C; c++) o[c] = (w[c] + ty[c]) + p[c];
+    }
+}
+
+/* Scatter-add of dout[N,C] into the three tables. The word row of the padding id gets no
+   gradient: nn.Embedding(padding_idx=pad) excludes it. Columns are split between threads so
+   that each table row is summed over tokens in token order. */
+static void bft__embed_bwd(float *dword, float *dpos, float *dtype, const float *dout, const int32_t *ids,
+                           const int32_t *types, int B, int T, int C, int pad_id)
+{
+    int c0;
+    BFT__OMP(parallel for schedule(static))
+    for (c0 = 0; c0 < C; c0 += 16) {
+        int c1 = c0 + 16 < C ? c0 + 16 : C, n, c;
+        for (n = 0; n < B * T; n++) {
+            const float *d = dout + (size_t)n * C;
+            float *dw = dword + (size_t)ids[n] * C, *dp = dpos + (size_t)(n % T) * C;
+            float *dt = dtype + (size_t)(types ? types[n] : 0) * C;
+            for (c = c0; c < c1; c++) {
+                if (ids[n] != pad_id) dw[c] += d[c];
+                dp[c] += d[c];
+                dt[c] += d[c];
+            }
+        }
+    }
+}
+
+/* LayerNorm over the last dim: out = (x - mean) * rstd * w + b, rstd = 1/sqrt(var + eps),
+   var the biased variance (as torch). Statistics accumulate in double. */
+static void bft__layernorm_fwd(float *out, float *mean, float *rstd, const float *x, const float *w,
+                               const float *b, int N, int C, float eps)
+{
+    int n;
+    BFT__OMP(parallel for schedule(static))
+    for (n = 0; n < N; n++) {
+        const float *xr = x + (size_t)n * C;
+        float *o = out + (size_t)n * C;
+        double s = 0, v = 0;
+        float m, r;
+        int c;
+        for (c = 0; c < C; c++) s += xr[c];
+        m = (float)(s / C);
+        for (c = 0; c < C; c++) { double d = (double)xr[c] - m; v += d * d; }
+        r = (float)(1.0 / sqrt(v / C + (double)eps));
+        for (c = 0; c < C; c++) o[c] = (xr[c] - m) * r * w[c] + b[c];
+        mean[n] = m;
+        rstd[n] = r;
+    }
+}
+
+/* With xhat = (x - mean) * rstd and g = dout * w:
+   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), dw += sum dout * xhat, db += sum dout. */
+static void bft__layernorm_bwd(float *dx, float *dw, float *db, const float *dout, const float *x,
+                               const float *mean, const float *rstd, const float *w, int N, int C)
+{
+    int n, c0;
+    BFT__OMP(parallel for schedule(static))
+    for (n = 0; n < N; n++) {
+        const float *d = dout + (size_t)n * C, *xr = x + (size_t)n * C;
+        float *o = dx + (size_t)n * C;
+        float m = mean[n], r = rstd[n];
+        double sg = 0, sgx = 0;
+        float mg, mgx;
+        int c;
+        for (c = 0; c < C; c++) {
+            float g = d[c] * w[c];
+            sg += g;
+            sgx += (double)g * ((xr[c] - m) * r);
+        }
+        mg = (float)(sg / C);
+        mgx = (float)(sgx / C);
+        for (c = 0; c < C; c++) o[c] = r * (d[c] * w[c] - mg - (xr[c] - m) * r * mgx);
+    }
+    BFT__OMP(parallel for schedule(static))
+    for (c0 = 0; c0 < C; c0 += 16) {
+        int c1 = c0 + 16 < C ? c0 + 16 : C, n2, c;
+        for (n2 = 0; n2 < N; n2++) {
+            const float *d = dout + (size_t)n2 * C, *xr = x + (size_t)n2 * C;
+            for (c = c0; c < c1; c++) {
+                dw[c] += d[c] * ((xr[c] - mean[n2]) * rstd[n2]);
+                db[c] += d[c];
+            }
+        }
+    }
+}
+
+/* Linear layer as torch.nn.Linear: out[N,OC] = x[N,IC] . W[OC,IC]^T + b[OC]. */
+static void bft__linear_fwd(float *out, const float *x, const float *W, const float *b, int N, int IC, int OC)
+{
+    int n;
+    bft_sgemm(0, 1, N, OC, IC, 1.0f, x, IC, W, IC, 0.0f, out, OC);
+    if (!b) return;
+    BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
+    for (n = 0; n < N; n++) {
+        float *o = out + (size_t)n * OC;
+        int c;
+        for (c = 0; c < OC; c++) o[c] += b[c];
+    }
+}
+
+/* dx[N,IC] = dout . W (beta = 1 adds to dx, for residual branches), dW[OC,IC] += dout^T . x,
+   db[OC] += column sums of dout. */
+static void bft__linear_bwd(float *dx, float dx_beta, float *dW, float *db, const float *dout, const float *x,
+                            const float *W, int N, int IC, int OC)
+{
+    int c0;
+    if (dx) bft_sgemm(0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
+    bft_sgemm(1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC);
+    BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
+    for (c0 = 0; c0 < OC; c0 += 16) {
+        int c1 = c0 + 16 < OC ? c0 + 16 : OC, n, c;
+        for (n = 0; n < N; n++)
+            for (c = c0; c < c1; c++) db[c] += dout[(size_t)n * OC + c];
+    }
+}
+
+/* GELU, the exact form BERT uses: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)). */
+static void bft__gelu_fwd(float *out, const float *x, size_t n)
+{
+    long long i, nn = (long long)n;
+    BFT__OMP(parallel for schedule(static))
+    for (i = 0; i < nn; i++) out[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
+}
+
+/* d/dx [x Phi(x)] = Phi(x) + x phi(x); dx may alias dout. */
+static void bft__gelu_bwd(float *dx, const float *x, const float *dout, size_t n)
+{
+    long long i, nn = (long long)n;
+    BFT__OMP(parallel for schedule(static))
+    for (i = 0; i < nn; i++) {
+        float v = x[i];
+        float cdf = 0.5f * (1.0f + erff(v * 0.70710678118654752f));
+        float pdf = expf(-0.5f * v * v) * 0.39894228040143268f;
+        dx[i] = dout[i] * (cdf + v * pdf);
+    }
+}
+
+/* Self-attention for one (batch, head) pair. Q, K, V: [T, D] rows with stride `ld` (they live
+   inside the fused qkv buffer [N, 3C]); probs: [T, T] softmax output before dropout; ctx: [T, D]
+   rows with stride C. Keys where mask == 0 get probability 0, which is what HF's additive
+   finfo(float32).min does (exp underflows to exactly 0); a row with no valid key becomes
+   uniform, as HF's does because every score then rounds to the same value. */
+static void bft__attention_fwd_one(float *ctx, int ldc, float *probs, float *pd, const float *Q, const float *K,
+                                   const float *V, int ld, const int32_t *mask, const uint8_t *dmask,
+                                   float p_drop, int T, int D)
+{
+    int i, j, any = 0;
+    float scale = 1.0f / sqrtf((float)D);
+    bft_sgemm(0, 1, T, T, D, scale, Q, ld, K, ld, 0.0f, probs, T);
+    for (j = 0; j < T; j++) any |= !mask || mask[j];
+    for (i = 0; i < T; i++) {
+        float *s = probs + (size_t)i * T, mx = -FLT_MAX, sum = 0.0f;
+        for (j = 0; j < T; j++)
+            if (!any || !mask || mask[j]) mx = s[j] > mx ? s[j] : mx;
+        for (j = 0; j < T; j++) {
+            if (!any) s[j] = 1.0f;
+            else if (mask && !mask[j]) s[j] = 0.0f;
+            else s[j] = expf(s[j] - mx);
+            sum += s[j];
+        }
+        for (j = 0; j < T; j++) s[j] /= sum;
+    }
+    if (dmask) { /* pd = dropout(probs), into a scratch buffer: backward needs probs itself */
+        float keep = 1.0f / (1.0f - p_drop);
+        for (i = 0; i < T * T; i++) pd[i] = dmask[i] ? probs[i] * keep : 0.0f;
+    } else pd = probs;
+    bft_sgemm(0, 0, T, D, T, 1.0f, pd, T, V, ld, 0.0f, ctx, ldc);
+}
+
+/* Backward of one (batch, head). With P the probs, Pd = dropout(P), S the scaled scores:
+   dPd = dctx . V^T, dV = Pd^T . dctx, dP = dropout'(dPd),
+   dS = P * (dP - rowsum(P * dP))   (softmax Jacobian), dQ = scale dS . K, dK = scale dS^T . Q.
+   Masked keys have P = 0, so they receive no gradient. Writes dQ, dK, dV (stride ld). */
+static void bft__attention_bwd_one(float *dQ, float *dK, float *dV, const float *dctx, int ldc,
+                                   const float *probs, float *pd, float *dp, const float *Q, const float *K,
+                                   const float *V, int ld, const uint8_t *dmask, float p_drop, int T, int D)
+{
+    int i, j;
+    float scale = 1.0f / sqrtf((float)D);
+    if (dmask) {
+        float keep = 1.0f / (1.0f - p_drop);
+        for (i = 0; i < T * T; i++) pd[i] = dmask[i] ? probs[i] * keep : 0.0f;
+    } else pd = (float *)probs;
+    bft_sgemm(0, 1, T, T, D, 1.0f, dctx, ldc, V, ld, 0.0f, dp, T);
+    bft_sgemm(1, 0, T, D, T, 1.0f, pd, T, dctx, ldc, 0.0f, dV, ld);
+    if (dmask) {
+        float keep = 1.0f / (1.0f - p_drop);
+        for (i = 0; i < T * T; i++) dp[i] = dmask[i] ? dp[i] * keep : 0.0f;
+    }
+    for (i = 0; i < T; i++) {
+        const float *pr = probs + (size_t)i * T;
+        float *d = dp + (size_t)i * T, dot = 0.0f;
+        for (j = 0; j < T; j++) dot += pr[j] * d[j];
+        for (j = 0; j < T; j++) d[j] = pr[j] * (d[j] - dot);
+    }
+    bft_sgemm(0, 0, T, D, T, scale, dp, T, K, ld, 0.0f, dQ, ld);
+    bft_sgemm(1, 0, T, D, T, scale, dp, T, Q, ld, 0.0f, dK, ld);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 5. Model: parameter table, activations, forward, backward                                   */
+/* ------------------------------------------------------------------------------------------ */
+/* Every tensor of BertForSequenceClassification, described once. The same table names the
+   tensors in checkpoints, lays out the flat parameter (and gradient) buffer, and binds the
+   bft_params/bft_layer pointer views, so there is no per-tensor boilerplate elsewhere. */
+enum { BFT__D1, BFT__DV, BFT__DP, BFT__DTV, BFT__DC, BFT__DI, BFT__DNL };
+enum { BFT__INIT_NORMAL, BFT__INIT_ZERO, BFT__INIT_ONE, BFT__INIT_EMB_PAD };
+typedef struct bft__tdesc {
+    const char *name;  /* after "bert." for the encoder part; per-layer names after "encoder.layer.N." */
+    int rows, cols;    /* BFT__D* (cols BFT__D1 = a vector) */
+    size_t field;      /* offsetof in bft_params or bft_layer */
+    int init;
+} bft__tdesc;
+
+#define BFT__P(f) offsetof(bft_params, f)
+#define BFT__L(f) offsetof(bft_layer, f)
+static const bft__tdesc bft__top_tensors[] = {
+    {"bert.embeddings.word_embeddings.weight", BFT__DV, BFT__DC, BFT__P(word_emb), BFT__INIT_EMB_PAD},
+    {"bert.embeddings.position_embeddings.weight", BFT__DP, BFT__DC, BFT__P(pos_emb), BFT__INIT_NORMAL},
+    {"bert.embeddings.token_type_embeddings.weight", BFT__DTV, BFT__DC, BFT__P(type_emb), BFT__INIT_NORMAL},
+    {"bert.embeddings.LayerNorm.weight", BFT__DC, BFT__D1, BFT__P(emb_ln_w), BFT__INIT_ONE},
+    {"bert.embeddings.LayerNorm.bias", BFT__DC, BFT__D1, BFT__P(emb_ln_b), BFT__INIT_ZERO},
+};
+static const bft__tdesc bft__layer_tensors[] = {
+    {"attention.self.query.weight", BFT__DC, BFT__DC, BFT__L(q_w), BFT__INIT_NORMAL},
+    {"attention.self.key.weight", BFT__DC, BFT__DC, BFT__L(k_w), BFT__INIT_NORMAL},
+    {"attention.self.value.weight", BFT__DC, BFT__DC, BFT__L(v_w), BFT__INIT_NORMAL},
+    {"attention.self.query.bias", BFT__DC, BFT__D1, BFT__L(q_b), BFT__INIT_ZERO},
+    {"attention.self.key.bias", BFT__DC, BFT__D1, BFT__L(k_b), BFT__INIT_ZERO},
+    {"attention.self.value.bias", BFT__DC, BFT__D1, BFT__L(v_b), BFT__INIT_ZERO},
+    {"attention.output.dense.weight", BFT__DC, BFT__DC, BFT__L(ao_w), BFT__INIT_NORMAL},
+    {"attention.output.dense.bias", BFT__DC, BFT__D1, BFT__L(ao_b), BFT__INIT_ZERO},
+    {"attention.output.LayerNorm.weight", BFT__DC, BFT__D1, BFT__L(ln1_w), BFT__INIT_ONE},
+    {"attention.output.LayerNorm.bias", BFT__DC, BFT__D1, BFT__L(ln1_b), BFT__INIT_ZERO},
+    {"intermediate.dense.weight", BFT__DI, BFT__DC, BFT__L(i_w), BFT__INIT_NORMAL},
+    {"intermediate.dense.bias", BFT__DI, BFT__D1, BFT__L(i_b), BFT__INIT_ZERO},
+    {"output.dense.weight", BFT__DC, BFT__DI, BFT__L(o_w), BFT__INIT_NORMAL},
+    {"output.dense.bias", BFT__DC, BFT__D1, BFT__L(o_b), BFT__INIT_ZERO},
+    {"output.LayerNorm.weight", BFT__DC, BFT__D1, BFT__L(ln2_w), BFT__INIT_ONE},
+    {"output.LayerNorm.bias", BFT__DC, BFT__D1, BFT__L(ln2_b), BFT__INIT_ZERO},
+};
+static const bft__tdesc bft__head_tensors[] = {
+    {"bert.pooler.dense.weight", BFT__DC, BFT__DC, BFT__P(pool_w), BFT__INIT_NORMAL},
+    {"bert.pooler.dense.bias", BFT__DC, BFT__D1, BFT__P(pool_b), BFT__INIT_ZERO},
+    {"classifier.weight", BFT__DNL, BFT__DC, BFT__P(cls_w), BFT__INIT_NORMAL},
+    {"classifier.bias", BFT__DNL, BFT__D1, BFT__P(cls_b), BFT__INIT_ZERO},
+};
+#undef BFT__P
+#undef BFT__L
+#define BFT__COUNT(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static int64_t bft__dim(const bft_config *c, int d)
+{
+    switch (d) {
+    case BFT__DV: return c->vocab_size;
+    case BFT__DP: return c->max_position_embeddings;
+    case BFT__DTV: return c->type_vocab_size;
+    case BFT__DC: return c->hidden_size;
+    case BFT__DI: return c->intermediate_size;
+    case BFT__DNL: return c->num_labels;
+    default: return 1;
+    }
+}
+
+/* Fill m->tensors (names, shapes, offsets) from the table; returns the float count. */
+static size_t bft__build_tensor_table(bft_model *m)
+{
+    const bft_config *c = &m->config;
+    size_t off = 0;
+    int k = 0, l, i, part;
+    for (part = 0; part < 3; part++) {
+        const bft__tdesc *tab = part == 0 ? bft__top_tensors : part == 1 ? bft__layer_tensors : bft__head_tensors;
+        int cnt = part == 0 ? BFT__COUNT(bft__top_tensors)
+                  : part == 1 ? BFT__COUNT(bft__layer_tensors) : BFT__COUNT(bft__head_tensors);
+        int reps = part == 1 ? c->num_hidden_layers : 1;
+        for (l = 0; l < reps; l++)
+            for (i = 0; i < cnt; i++) {
+                bft_tensor_info *t = &m->tensors[k++];
+                const bft__tdesc *d = &tab[i];
+                if (part == 1) snprintf(t->name, sizeof t->name, "bert.encoder.layer.%d.%s", l, d->name);
+                else snprintf(t->name, sizeof t->name, "%s", d->name);
+                t->shape[0] = bft__dim(c, d->rows);
+                t->shape[1] = bft__dim(c, d->cols);
+                t->ndim = d->cols == BFT__D1 ? 1 : 2;
+                t->numel = (size_t)t->shape[0] * (size_t)t->shape[1];
+                t->offset = off;
+                /* HF: no weight decay for biases and LayerNorm weights */
+                t->weight_decay = strstr(t->name, "bias") == NULL && strstr(t->name, "LayerNorm") == NULL;
+                off += t->numel;
+            }
+    }
+    return off;
+}
+
+/* Which table row a tensor index comes from (for init kinds and pointer binding). */
+static const bft__tdesc *bft__tensor_desc(const bft_model *m, int k, int *layer)
+{
+    int ntop = BFT__COUNT(bft__top_tensors), nl = BFT__COUNT(bft__layer_tensors);
+    *layer = -1;
+    if (k < ntop) return &bft__top_tensors[k];
+    k -= ntop;
+    if (k < nl * m->config.num_hidden_layers) {
+        *layer = k / nl;
+        return &bft__layer_tensors[k % nl];
+    }
+    return &bft__head_tensors[k - nl * m->config.num_hidden_layers];
+}
+
+/* Point the views of `v` (and its layer array) into `base`. */
+static void bft__bind(bft_model *m, bft_params *v, float *base)
+{
+    int k, layer;
+    for (k = 0; k < m->num_tensors; k++) {
+        const bft__tdesc *d = bft__tensor_desc(m, k, &layer);
+        char *obj = layer < 0 ? (char *)v : (char *)&v->layers[layer];
+        float *ptr = base + m->tensors[k].offset;
+        memcpy(obj + d->field, &ptr, sizeof ptr);
+    }
+}
+
+/* HF's _init_weights for one tensor: Linear/Embedding N(0, initializer_range), biases 0,
+   LayerNorm 1/0, and the padding row of the word embeddings 0. */
+static void bft__init_tensor(bft_model *m, int k, uint64_t rng[4])
+{
+    int layer;
+    const bft__tdesc *d = bft__tensor_desc(m, k, &layer);
+    const bft_tensor_info *t = &m->tensors[k];
+    float *p = m->params + t->offset;
+    size_t i;
+    switch (d->init) {
+    case BFT__INIT_ZERO: memset(p, 0, t->numel * sizeof(float)); break;
+    case BFT__INIT_ONE: for (i = 0; i < t->numel; i++) p[i] = 1.0f; break;
+    default:
+        for (i = 0; i < t->numel; i++) p[i] = (float)(bft__rng_normal(rng) * m->config.initializer_range);
+        if (d->init == BFT__INIT_EMB_PAD)
+            memset(p + (size_t)m->config.pad_token_id * m->config.hidden_size, 0, (size_t)m->config.hidden_size * sizeof(float));
+    }
+}
+
+BERTFT_DEF void bft_model_seed(bft_model *m, uint64_t seed) { bft__rng_seed(m->rng_state, seed ^ 0xD50F00Dull); }
+
+/* Allocate a model with the layout of `c` (parameters uninitialised). */
+static bft_result bft__model_alloc(bft_model **out, const bft_config *c)
+{
+    bft_model *m;
+    bft_result r;
+    int L;
+    *out = NULL;
+    if ((r = bft_config_validate(c, "config")) != BFT_OK) return r;
+    if (!(m = BFT__NEW(bft_model, 1))) return bft__fail(BFT_ERR_OOM, "out of memory");
+    if ((r = bft_config_copy(&m->config, c)) != BFT_OK) { bft_free(m); return r; }
+    L = c->num_hidden_layers;
+    m->num_tensors = BFT__COUNT(bft__top_tensors) + L * BFT__COUNT(bft__layer_tensors) + BFT__COUNT(bft__head_tensors);
+    m->tensors = BFT__NEW(bft_tensor_info, m->num_tensors);
+    m->p.layers = BFT__NEW(bft_layer, L > 0 ? L : 1);
+    m->g.layers = BFT__NEW(bft_layer, L > 0 ? L : 1);
+    if (!m->tensors || !m->p.layers || !m->g.layers) goto oom;
+    m->num_params = bft__build_tensor_table(m);
+    if (!(m->params = (float *)bft__malloc(m->num_params * sizeof(float)))) goto oom;
+    bft__bind(m, &m->p, m->params);
+    m->loss = NAN;
+    bft_model_seed(m, 0);
+    *out = m;
+    return BFT_OK;
+oom:
+    bft_model_free(m);
+    return bft__fail(BFT_ERR_OOM, "out of memory allocating a model of %d layers, hidden %d", L, c->hidden_size);
+}
+
+BERTFT_DEF bft_result bft_model_create(bft_model **out, const bft_config *c, uint64_t seed)
+{
+    bft_model *m;
+    uint64_t rng[4];
+    int k;
+    bft_result r = bft__model_alloc(&m, c);
+    if (r != BFT_OK) return r;
+    bft__rng_seed(rng, seed);
+    for (k = 0; k < m->num_tensors; k++) bft__init_tensor(m, k, rng);
+    bft_model_seed(m, seed);
+    *out = m;
+    return BFT_OK;
+}
+
+BERTFT_DEF const bft_tensor_info *bft_model_find_tensor(const bft_model *m, const char *name)
+{
+    int k;
+    for (k = 0; k < m->num_tensors; k++)
+        if (strcmp(m->tensors[k].name, name) == 0) return &m->tensors[k];
+    return NULL;
+}
+
+/* Activations of one forward pass, in one float arena and one byte arena (dropout masks),
+   laid out for the batch's B and T; the arenas grow when a larger batch arrives. */
+struct bft_acts {
+    float *mem;
+    uint8_t *bytes;
+    size_t cap, cap_bytes;
+    int B, T;
+    /* per batch */
+    int32_t *ids, *types, *mask;      /* copies of the batch, [N] */
+    float *labels;                     /* [B] */
+    float *emb_in, *emb_mean, *emb_rstd; /* [N,C], [N], [N] */
+    uint8_t *emb_drop;                 /* [N,C] */
+    float *hidden;                     /* [L+1, N, C]: layer inputs, then the final output */
+    /* per layer, L copies each */
+    float *qkv;                        /* [N, 3C] */
+    float *probs;                      /* [B, H, T, T] */
+    uint8_t *att_drop;                 /* [B, H, T, T] */
+    float *ctx;                        /* [N, C] */
+    float *ln1_in, *ln1_mean, *ln1_rstd, *ln1_out; /* [N,C] [N] [N] [N,C] */
+    uint8_t *ao_drop, *o_drop;         /* [N, C] each */
+    float *inter_pre, *inter_act;      /* [N, I] each */
+    float *ln2_in, *ln2_mean, *ln2_rstd; /* [N,C] [N] [N] */
+    /* head */
+    float *pool_in, *pooled, *cls_in;  /* [B, C] each */
+    uint8_t *cls_drop;                 /* [B, C] */
+    float *logits, *dlogits;           /* [B, NL] */
+    float *dcls, *dpool;               /* [B, C]: d(cls_in), d(pooler input) */
+    /* backward scratch */
+    float *dh, *dt1, *dt2, *dqkv, *dinter, *dscratch; /* [N,C] x3, [N,3C], [N,I], [threads, 3, T, T] */
+    int scratch_threads;
+};
+
+/* One layer's slice of the per-layer arrays. */
+typedef struct bft__lacts {
+    float *x, *qkv, *probs, *ctx, *ln1_in, *ln1_mean, *ln1_rstd, *ln1_out, *inter_pre, *inter_act, *ln2_in,
+        *ln2_mean, *ln2_rstd, *out;
+    uint8_t *att_drop, *ao_drop, *o_drop;
+} bft__lacts;
+
+static bft__lacts bft__layer_acts(const bft_acts *a, const bft_config *c, int l)
+{
+    bft__lacts v;
+    size_t N = (size_t)a->B * a->T, C = (size_t)c->hidden_size, I = (size_t)c->intermediate_size;
+    size_t P = (size_t)a->B * c->num_attention_heads * a->T * a->T, ul = (size_t)l;
+    v.x = a->hidden + ul * N * C;
+    v.out = a->hidden + (ul + 1) * N * C;
+    v.qkv = a->qkv + ul * N * 3 * C;
+    v.probs = a->probs + ul * P;
+    v.att_drop = a->att_drop + ul * P;
+    v.ctx = a->ctx + ul * N * C;
+    v.ln1_in = a->ln1_in + ul * N * C;
+    v.ln1_mean = a->ln1_mean + ul * N;
+    v.ln1_rstd = a->ln1_rstd + ul * N;
+    v.ln1_out = a->ln1_out + ul * N * C;
+    v.ao_drop = a->ao_drop + ul * N * C;
+    v.o_drop = a->o_drop + ul * N * C;
+    v.inter_pre = a->inter_pre + ul * N * I;
+    v.inter_act = a->inter_act + ul * N * I;
+    v.ln2_in = a->ln2_in + ul * N * C;
+    v.ln2_mean = a->ln2_mean + ul * N;
+    v.ln2_rstd = a->ln2_rstd + ul * N;
+    return v;
+}
+
+/* Lay the arrays out in the arenas (base == NULL: only count). Returns floats and bytes needed. */
+static void bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, int threads, size_t *nf, size_t *nb)
+{
+    size_t N = (size_t)B * T, C = (size_t)c->hidden_size, I = (size_t)c->intermediate_size;
+    size_t L = (size_t)c->num_hidden_layers, NL = (size_t)c->num_labels;
+    size_t P = (size_t)B * c->num_attention_heads * T * T;
+    size_t f = 0, b = 0;
+    float *fb = a ? a->mem : NULL;
+    uint8_t *bb = a ? a->bytes : NULL;
+#define BFT__F(ptr, n) do { if (fb) a->ptr = fb + f; f += (n); f = (f + 15) & ~(size_t)15; } while (0)
+#define BFT__I(ptr, n) do { if (fb) a->ptr = (int32_t *)(void *)(fb + f); f += (n); f = (f + 15) & ~(size_t)15; } while (0)
+#define BFT__B(ptr, n) do { if (bb) a->ptr = bb + b; b += (n); b = (b + 63) & ~(size_t)63; } while (0)
+    BFT__I(ids, N); BFT__I(types, N); BFT__I(mask, N);
+    BFT__F(labels, B);
+    BFT__F(emb_in, N * C); BFT__F(emb_mean, N); BFT__F(emb_rstd, N); BFT__B(emb_drop, N * C);
+    BFT__F(hidden, (L + 1) * N * C);
+    BFT__F(qkv, L * N * 3 * C);
+    BFT__F(probs, L * P); BFT__B(att_drop, L * P);
+    BFT__F(ctx, L * N * C);
+    BFT__F(ln1_in, L * N * C); BFT__F(ln1_mean, L * N); BFT__F(ln1_rstd, L * N); BFT__F(ln1_out, L * N * C);
+    BFT__B(ao_drop, L * N * C); BFT__B(o_drop, L * N * C);
+    BFT__F(inter_pre, L * N * I); BFT__F(inter_act, L * N * I);
+    BFT__F(ln2_in, L * N * C); BFT__F(ln2_mean, L * N); BFT__F(ln2_rstd, L * N);
+    BFT__F(pool_in, B * C); BFT__F(pooled, B * C); BFT__F(cls_in, B * C); BFT__B(cls_drop, B * C);
+    BFT__F(logits, B * NL); BFT__F(dlogits, B * NL);
+    BFT__F(dcls, B * C); BFT__F(dpool, B * C);
+    BFT__F(dh, N * C); BFT__F(dt1, N * C); BFT__F(dt2, N * C); BFT__F(dqkv, N * 3 * C); BFT__F(dinter, N * I);
+    BFT__F(dscratch, (size_t)threads * 3 * T * T);
+#undef BFT__F
+#undef BFT__I
+#undef BFT__B
+    *nf = f;
+    *nb = b;
+}
+
+static bft_result bft__acts_prepare(bft_model *m, int B, int T)
+{
+    bft_acts *a = m->acts;
+    size_t nf, nb;
+    int threads = bft_get_num_threads();
+    if (!a) {
+        if (!(a = m->acts = BFT__NEW(bft_acts, 1))) return bft__fail(BFT_ERR_OOM, "out of memory");
+    }
+    bft__acts_layout(NULL, &m->config, B, T, threads, &nf, &nb);
+    if (nf > a->cap) {
+        float *nm = (float *)bft__realloc(a->mem, nf * sizeof(float));
+        if (!nm) return bft__fail(BFT_ERR_OOM, "out of memory for activations (batch %d x %d: %.1f MB)", B, T, nf * 4.0 / 1e6);
+        a->mem = nm;
+        a->cap = nf;
+    }
+    if (nb > a->cap_bytes) {
+        uint8_t *nbp = (uint8_t *)bft__realloc(a->bytes, nb);
+        if (!nbp) return bft__fail(BFT_ERR_OOM, "out of memory for dropout masks (batch %d x %d)", B, T);
+        a->bytes = nbp;
+        a->cap_bytes = nb;
+    }
+    a->B = B;
+    a->T = T;
+    a->scratch_threads = threads;
+    bft__acts_layout(a, &m->config, B, T, threads, &nf, &nb);
+    return BFT_OK;
+}
+
+/* Draw a mask (training with p > 0) or report "no dropout" with NULL. */
+static uint8_t *bft__maybe_dropout(bft_model *m, uint8_t *mask, size_t n, float p)
+{
+    if (!m->training || p <= 0.0f) return NULL;
+    bft__dropout_mask(mask, n, p, bft__rng_next(m->rng_state));
+    return mask;
+}
+
+static int bft__thread_id(void)
+{
+#ifdef _OPENMP
+    return omp_get_thread_num();
+#else
+    return 0;
+#endif
+}
+
+BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training)
+{
+    const bft_config *c = &m->config;
+    bft_acts *a;
+    bft_result r;
+    int B = b->batch_size, T = b->seq_len, C = c->hidden_size, I = c->intermediate_size, H = c->num_attention_heads;
+    int D = C / H, NL = c->num_labels, L = c->num_hidden_layers, N, l, n, bh;
+    float ph = c->hidden_dropout_prob, pa = c->attention_probs_dropout_prob, pc = bft_config_classifier_dropout(c);
+    uint8_t *dm;
+
+    m->has_loss = 0;
+    m->loss = NAN;
+    if (B < 1 || T < 1) return bft__fail(BFT_ERR_INVALID, "batch: batch_size and seq_len must be >= 1 (got %d x %d)", B, T);
+    if (T > c->max_position_embeddings)
+        return bft__fail(BFT_ERR_INVALID, "batch: sequence length %d exceeds max_position_embeddings %d "
+                         "(tokenize with truncation to max_length <= %d)", T, c->max_position_embeddings,
+                         c->max_position_embeddings);
+    if (!b->input_ids) return bft__fail(BFT_ERR_INVALID, "batch: input_ids is NULL");
+    N = B * T;
+    for (n = 0; n < N; n++) {
+        if (b->input_ids[n] < 0 || b->input_ids[n] >= c->vocab_size)
+            return bft__fail(BFT_ERR_INVALID, "batch: input_ids[%d][%d] = %d is outside the vocabulary (size %d)",
+                             n / T, n % T, (int)b->input_ids[n], c->vocab_size);
+        if (b->token_type_ids && (b->token_type_ids[n] < 0 || b->token_type_ids[n] >= c->type_vocab_size))
+            return bft__fail(BFT_ERR_INVALID, "batch: token_type_ids[%d][%d] = %d is outside [0, %d)", n / T, n % T,
+                             (int)b->token_type_ids[n], c->type_vocab_size);
+    }
+    if (b->labels && !bft_config_is_regression(c)) {
+        if (c->problem_type == BFT_PROBLEM_MULTI_LABEL)
+            return bft__fail(BFT_ERR_UNSUPPORTED, "problem_type multi_label_classification is not supported for training");
+        for (n = 0; n < B; n++) {
+            float y = b->labels[n];
+            if (y != -100.0f && (y != floorf(y) || y < 0 || y >= NL))
+                return bft__fail(BFT_ERR_INVALID, "batch: label of row %d is %g, expected a class id in [0, %d) "
+                                 "(or -100 to ignore the row)", n, y, NL);
+        }
+    }
+    if ((r = bft__acts_prepare(m, B, T)) != BFT_OK) return r;
+    a = m->acts;
+    m->B = B;
+    m->T = T;
+    m->training = training;
+    for (n = 0; n < N; n++) {
+        a->ids[n] = b->input_ids[n];
+        a->types[n] = b->token_type_ids ? b->token_type_ids[n] : 0;
+        a->mask[n] = b->attention_mask ? (b->attention_mask[n] != 0) : 1;
+    }
+    for (n = 0; n < B; n++) a->labels[n] = b->labels ? b->labels[n] : 0.0f;
+
+    /* embeddings -> LayerNorm -> dropout */
+    bft__embed_fwd(a->emb_in, a->ids, a->types, m->p.word_emb, m->p.pos_emb, m->p.type_emb, B, T, C);
+    bft__layernorm_fwd(a->hidden, a->emb_mean, a->emb_rstd, a->emb_in, m->p.emb_ln_w, m->p.emb_ln_b, N, C, c->layer_norm_eps);
+    if ((dm = bft__maybe_dropout(m, a->emb_drop, (size_t)N * C, ph))) bft__dropout_apply(a->hidden, dm, (size_t)N * C, ph);
+
+    for (l = 0; l < L; l++) {
+        const bft_layer *w = &m->p.layers[l];
+        bft__lacts v = bft__layer_acts(a, c, l);
+        uint8_t *adm;
+        /* q, k, v in one GEMM: the three weight matrices are adjacent, [3C, C] */
+        bft__linear_fwd(v.qkv, v.x, w->q_w, w->q_b, N, C, 3 * C);
+        adm = bft__maybe_dropout(m, v.att_drop, (size_t)B * H * T * T, pa);
+        BFT__OMP(parallel for schedule(dynamic))
+        for (bh = 0; bh < B * H; bh++) {
+            int bi = bh / H, h = bh % H;
+            const float *q = v.qkv + (size_t)bi * T * 3 * C + (size_t)h * D;
+            float *pd = a->dscratch + (size_t)bft__thread_id() * 3 * T * T;
+            bft__attention_fwd_one(v.ctx + (size_t)bi * T * C + (size_t)h * D, C, v.probs + (size_t)bh * T * T, pd,
+                                   q, q + C, q + 2 * C, 3 * C, a->mask + (size_t)bi * T,
+                                   adm ? adm + (size_t)bh * T * T : NULL, pa, T, D);
+        }
+        /* attention output: dense -> dropout -> + residual -> LayerNorm */
+        bft__linear_fwd(v.ln1_in, v.ctx, w->ao_w, w->ao_b, N, C, C);
+        if ((dm = bft__maybe_dropout(m, v.ao_drop, (size_t)N * C, ph))) bft__dropout_apply(v.ln1_in, dm, (size_t)N * C, ph);
+        for (n = 0; n < N * C; n++) v.ln1_in[n] += v.x[n];
+        bft__layernorm_fwd(v.ln1_out, v.ln1_mean, v.ln1_rstd, v.ln1_in, w->ln1_w, w->ln1_b, N, C, c->layer_norm_eps);
+        /* feed-forward: dense -> GELU -> dense -> dropout -> + residual -> LayerNorm */
+        bft__linear_fwd(v.inter_pre, v.ln1_out, w->i_w, w->i_b, N, C, I);
+        bft__gelu_fwd(v.inter_act, v.inter_pre, (size_t)N * I);
+        bft__linear_fwd(v.ln2_in, v.inter_act, w->o_w, w->o_b, N, I, C);
+        if ((dm = bft__maybe_dropout(m, v.o_drop, (size_t)N * C, ph))) bft__dropout_apply(v.ln2_in, dm, (size_t)N * C, ph);
+        for (n = 0; n < N * C; n++) v.ln2_in[n] += v.ln1_out[n];
+        bft__layernorm_fwd(v.out, v.ln2_mean, v.ln2_rstd, v.ln2_in, w->ln2_w, w->ln2_b, N, C, c->layer_norm_eps);
+    }
+
+    /* pooler: tanh(dense(hidden of [CLS])), then dropout -> classifier */
+    {
+        const float *last = a->hidden + (size_t)L * N * C;
+        for (n = 0; n < B; n++) memcpy(a->pool_in + (size_t)n * C, last + (size_t)n * T * C, (size_t)C * sizeof(float));
+        bft__linear_fwd(a->pooled, a->pool_in, m->p.pool_w, m->p.pool_b, B, C, C);
+        for (n = 0; n < B * C; n++) a->pooled[n] = tanhf(a->pooled[n]);
+        memcpy(a->cls_in, a->pooled, (size_t)B * C * sizeof(float));
+        if ((dm = bft__maybe_dropout(m, a->cls_drop, (size_t)B * C, pc))) bft__dropout_apply(a->cls_in, dm, (size_t)B * C, pc);
+        bft__linear_fwd(a->logits, a->cls_in, m->p.cls_w, m->p.cls_b, B, C, NL);
+        m->logits = a->logits;
+    }
+
+    /* loss: MSE for regression, cross-entropy (mean over rows whose label is not -100) otherwise;
+       dlogits is kept for backward */
+    if (b->labels) {
+        double total = 0;
+        int count = 0;
+        memset(a->dlogits, 0, (size_t)B * NL * sizeof(float));
+        if (bft_config_is_regression(c)) {
+            /* HF squeezes logits [B,1] and labels [B] and takes the mean squared error */
+            for (n = 0; n < B * NL; n++) {
+                float d = a->logits[n] - a->labels[n / NL];
+                total += (double)d * d;
+            }
+            m->loss = (float)(total / (B * NL));
+            for (n = 0; n < B * NL; n++) a->dlogits[n] = 2.0f * (a->logits[n] - a->labels[n / NL]) / (float)(B * NL);
+        } else {
+            for (n = 0; n < B; n++) {
+                const float *z = a->logits + (size_t)n * NL;
+                float *dz = a->dlogits + (size_t)n * NL, mx = z[0];
+                double se = 0;
+                int k, y = (int)a->labels[n];
+                if (a->labels[n] == -100.0f) continue;
+                for (k = 1; k < NL; k++) mx = z[k] > mx ? z[k] : mx;
+                for (k = 0; k < NL; k++) se += exp((double)z[k] - mx);
+                total += log(se) + mx - z[y];
+                for (k = 0; k < NL; k++) dz[k] = (float)(exp((double)z[k] - mx) / se);
+                dz[y] -= 1.0f;
+                count++;
+            }
+            m->loss = count ? (float)(total / count) : NAN;
+            for (n = 0; n < B * NL; n++) a->dlogits[n] = count ? a->dlogits[n] / (float)count : 0.0f;
+        }
+        m->has_loss = 1;
+    }
+    return BFT_OK;
+}
+
+BERTFT_DEF void bft_zero_grad(bft_model *m)
+{
+    if (m->grads) memset(m->grads, 0, m->num_params * sizeof(float));
+}
+
+BERTFT_DEF bft_result bft_backward(bft_model *m)
+{
+    const bft_config *c = &m->config;
+    bft_acts *a = m->acts;
+    int B, T, C = c->hidden_size, I = c->intermediate_size, H = c->num_attention_heads, D, NL = c->num_labels;
+    int L = c->num_hidden_layers, N, l, n, bh;
+    float ph = c->hidden_dropout_prob, pa = c->attention_probs_dropout_prob, pc = bft_config_classifier_dropout(c);
+    int drop = m->training;
+    float *dh, *t1, *t2;
+
+    if (!a || !m->has_loss || !m->training)
+        return bft__fail(BFT_ERR_INVALID, "bft_backward needs a preceding bft_forward with training = 1 and labels");
+    if (!m->grads) {
+        if (!(m->grads = (float *)bft__calloc(m->num_params, sizeof(float))))
+            return bft__fail(BFT_ERR_OOM, "out of memory for gradients (%.1f MB)", m->num_params * 4.0 / 1e6);
+        bft__bind(m, &m->g, m->grads);
+    }
+    B = a->B;
+    T = a->T;
+    N = B * T;
+    D = C / H;
+    dh = a->dh;
+    t1 = a->dt1;
+    t2 = a->dt2;
+
+    /* classifier and its dropout, then the pooler (tanh' = 1 - tanh^2); dcls ends as d(pre-tanh) */
+    bft__linear_bwd(a->dcls, 0.0f, m->g.cls_w, m->g.cls_b, a->dlogits, a->cls_in, m->p.cls_w, B, C, NL);
+    if (drop && pc > 0) bft__dropout_apply(a->dcls, a->cls_drop, (size_t)B * C, pc);
+    for (n = 0; n < B * C; n++) a->dcls[n] *= 1.0f - a->pooled[n] * a->pooled[n];
+    bft__linear_bwd(a->dpool, 0.0f, m->g.pool_w, m->g.pool_b, a->dcls, a->pool_in, m->p.pool_w, B, C, C);
+    /* the pooler read hidden[L] at t = 0; every other position gets no gradient from the head */
+    memset(dh, 0, (size_t)N * C * sizeof(float));
+    for (n = 0; n < B; n++) memcpy(dh + (size_t)n * T * C, a->dpool + (size_t)n * C, (size_t)C * sizeof(float));
+
+    for (l = L - 1; l >= 0; l--) {
+        const bft_layer *w = &m->p.layers[l];
+        bft_layer *g = &m->g.layers[l];
+        bft__lacts v = bft__layer_acts(a, c, l);
+        float *swap;
+        /* output LayerNorm; its input was ffn(ln1_out) + ln1_out */
+        bft__layernorm_bwd(t1, g->ln2_w, g->ln2_b, dh, v.ln2_in, v.ln2_mean, v.ln2_rstd, w->ln2_w, N, C);
+        memcpy(t2, t1, (size_t)N * C * sizeof(float));
+        if (drop && ph > 0) bft__dropout_apply(t2, v.o_drop, (size_t)N * C, ph);
+        bft__linear_bwd(a->dinter, 0.0f, g->o_w, g->o_b, t2, v.inter_act, w->o_w, N, I, C);
+        bft__gelu_bwd(a->dinter, v.inter_pre, a->dinter, (size_t)N * I);
+        /* d(ln1_out) = residual (t1) + intermediate branch */
+        memcpy(t2, t1, (size_t)N * C * sizeof(float));
+        bft__linear_bwd(t2, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I);
+        /* attention output LayerNorm; its input was dropout(dense(ctx)) + x */
+        bft__layernorm_bwd(t1, g->ln1_w, g->ln1_b, t2, v.ln1_in, v.ln1_mean, v.ln1_rstd, w->ln1_w, N, C);
+        memcpy(t2, t1, (size_t)N * C * sizeof(float));
+        if (drop && ph > 0) bft__dropout_apply(t2, v.ao_drop, (size_t)N * C, ph);
+        bft__linear_bwd(dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, t2, v.ctx, w->ao_w, N, C, C);
+        BFT__OMP(parallel for schedule(dynamic))
+        for (bh = 0; bh < B * H; bh++) {
+            int bi = bh / H, h = bh % H;
+            size_t qo = (size_t)bi * T * 3 * C + (size_t)h * D;
+            float *scr = a->dscratch + (size_t)bft__thread_id() * 3 * T * T;
+            bft__attention_bwd_one(a->dqkv + qo, a->dqkv + qo + C, a->dqkv + qo + 2 * C,
+                                   dh + (size_t)bi * T * C + (size_t)h * D, C, v.probs + (size_t)bh * T * T,
+                                   scr, scr + (size_t)T * T, v.qkv + qo, v.qkv + qo + C, v.qkv + qo + 2 * C, 3 * C,
+                                   drop && pa > 0 ? v.att_drop + (size_t)bh * T * T : NULL, pa, T, D);
+        }
+        /* d(x) = residual (t1) + the q/k/v branch, through the fused [3C, C] weight */
+        bft__linear_bwd(t1, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C);
+        swap = dh; dh = t1; t1 = swap;
+    }
+
+    /* embeddings: dropout, LayerNorm, scatter into the tables */
+    if (drop && ph > 0) bft__dropout_apply(dh, a->emb_drop, (size_t)N * C, ph);
+    bft__layernorm_bwd(t1, m->g.emb_ln_w, m->g.emb_ln_b, dh, a->emb_in, a->emb_mean, a->emb_rstd, m->p.emb_ln_w, N, C);
+    bft__embed_bwd(m->g.word_emb, m->g.pos_emb, m->g.type_emb, t1, a->ids, a->types, B, T, C, c->pad_token_id);
+    m->has_loss = 0; /* activations were overwritten as scratch: one backward per forward */
+    return BFT_OK;
+}
+
+BERTFT_DEF bft_result bft_clip_grad_norm(bft_model *m, float max_norm, float *total_norm)
+{
+    double s = 0;
+    float norm, coef;
+    size_t i;
+    if (!m->grads) { if (total_norm) *total_norm = 0; return BFT_OK; }
+    /* fixed-size chunks summed in order: the same result for any thread count */
+    {
+        long long chunk = 1 << 16, nch = (long long)((m->num_params + (size_t)chunk - 1) / (size_t)chunk), k;
+        double *part = (double *)bft__malloc((size_t)nch * sizeof(double));
+        if (!part) return bft__fail(BFT_ERR_OOM, "out of memory");
+        BFT__OMP(parallel for schedule(static))
+        for (k = 0; k < nch; k++) {
+            size_t a0 = (size_t)k * (size_t)chunk, a1 = a0 + (size_t)chunk < m->num_params ? a0 + (size_t)chunk : m->num_params, j;
+            double acc = 0;
+            for (j = a0; j < a1; j++) acc += (double)m->grads[j] * m->grads[j];
+            part[k] = acc;
+        }
+        for (k = 0; k < nch; k++) s += part[k];
+        bft_free(part);
+    }
+    norm = (float)sqrt(s);
+    if (total_norm) *total_norm = norm;
+    if (norm != norm || norm > FLT_MAX)
+        return bft__fail(BFT_ERR_NUMERIC, "gradient norm is %s", norm != norm ? "NaN" : "infinite");
+    /* torch: clip_coef = max_norm / (total_norm + 1e-6), applied when < 1 */
+    coef = max_norm / (norm + 1e-6f);
+    if (coef < 1.0f)
+        for (i = 0; i < m->num_params; i++) m->grads[i] *= coef;
+    return BFT_OK;
+}
+
+BERTFT_DEF void bft_model_free(bft_model *m)
+{
+    if (!m) return;
+    bft_config_free(&m->config);
+    bft_free(m->params);
+    bft_free(m->grads);
+    bft_free(m->tensors);
+    bft_free(m->p.layers);
+    bft_free(m->g.layers);
+    bft_free(m->load_report);
+    if (m->acts) {
+        bft_free(m->acts->mem);
+        bft_free(m->acts->bytes);
+        bft_free(m->acts);
+    }
+    bft_free(m);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* 6. Optimizer                                                                                */
+/* ------------------------------------------------------------------------------------------ */
+BERTFT_DEF bft_result bft_adamw_init(bft_adamw *o, const bft_model *m, float lr, float beta1, float beta2,
+                                     float eps, float weight_decay)
+{
+    memset(o, 0, sizeof *o);
+    o->lr = lr;
+    o->beta1 = beta1;
+    o->beta2 = beta2;
+    o->eps = eps;
+    o->weight_decay = weight_decay;
+    o->n = m->num_params;
+    o->m = (float *)bft__calloc(o->n, sizeof(float));
+    o->v = (float *)bft__calloc(o->n, sizeof(float));
+    if (!o->m || !o->v) {
+        bft_adamw_free(o);
+        return bft__fail(BFT_ERR_OOM, "out of memory for AdamW state (%.1f MB)", m->num_params * 8.0 / 1e6);
+    }
+    return BFT_OK;
+}
+
+/* torch.optim.AdamW (1.13, single-tensor path), per element:
+   p *= 1 - lr*wd;  m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
+   p -= (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps). */
+BERTFT_DEF void bft_adamw_step(bft_adamw *o, bft_model *m, double lr)
+{
+    int k;
+    float bc2s, step_size, b1 = o->beta1, b2 = o->beta2, eps = o->eps;
+    if (!m->grads) return;
+    o->step++;
+    /* the scalars are Python floats (double) in torch, rounded to float when applied */
+    step_size = (float)(lr / (1.0 - pow(o->beta1, (double)o->step)));
+    bc2s = (float)sqrt(1.0 - pow(o->beta2, (double)o->step));
+    for (k = 0; k < m->num_tensors; k++) {
+        const bft_tensor_info *t = &m->tensors[k];
+        float decay = t->weight_decay ? (float)(1.0 - lr * o->weight_decay) : 1.0f;
+        float *p = m->params + t->offset, *g = m->grads + t->offset, *mm = o->m + t->offset, *vv = o->v + t->offset;
+        long long i, n = (long long)t->numel;
+        BFT__OMP(parallel for schedule(static) if (n > 65536))
+        for (i = 0; i < n; i++) {
+            float gi = g[i];
+            p[i] *= decay;
+            mm[i] = mm[i] * b1 + gi * (1.0f - b1);
+            vv[i] = vv[i] * b2 + gi * gi * (1.0f - b2);
+            p[i] -= step_size * (mm[i] / (sqrtf(vv[i]) / bc2s + eps));
+        }
+    }
+}
+
+BERTFT_DEF void bft_adamw_free(bft_adamw *o)
+{
+    bft_free(o->m);
+    bft_free(o->v);
+    o->m = o->v = NULL;
+}
+
+BERTFT_DEF double bft_lr_at(bft_schedule s, double base_lr, int64_t step, int64_t warmup_steps, int64_t total_steps)
+{
+    double f;
+    if (s == BFT_SCHED_CONSTANT) return base_lr;
+    if (step < warmup_steps) f = (double)step / (double)(warmup_steps > 1 ? warmup_steps : 1);
+    else if (s == BFT_SCHED_CONSTANT_WITH_WARMUP) f = 1.0;
+    else {
+        double rem = (double)(total_steps - step) / (double)(total_steps - warmup_steps > 1 ? total_steps - warmup_steps : 1);
+        f = rem > 0 ? rem : 0.0;
+    }
+    return base_lr * f;
+}
+
 
 #include "wip/data_impl.h"
 
-/* ==== CHECKPOINT IMPL ==== */
+/* ------------------------------------------------------------------------------------------ */
+/* 9. Checkpoint I/O: safetensors                                                              */
+/* ------------------------------------------------------------------------------------------ */
+/* Format: u64 little-endian header length, a JSON header {name: {dtype, shape, data_offsets},
+   "__metadata__": {...}} padded with spaces, then the raw little-endian tensor bytes. The
+   offsets are relative to the end of the header and must tile the data exactly. */
+#define BFT__ST_MAX_HEADER 100000000ull /* the safetensors library's own limit */
+
+typedef struct bft__st_entry {
+    char *name;
+    char dtype[8];
+    int esize;         /* bytes per element */
+    int ndim;
+    int64_t shape[8];
+    uint64_t numel, begin, end;
+} bft__st_entry;
+
+typedef struct bft__st_header {
+    int n;
+    bft__st_entry *e;
+    uint64_t data_start;
+} bft__st_header;
+
+static void bft__st_header_free(bft__st_header *h)
+{
+    int i;
+    for (i = 0; i < h->n; i++) bft_free(h->e[i].name);
+    bft_free(h->e);
+    h->e = NULL;
+    h->n = 0;
+}
+
+static int bft__st_dtype_size(const char *d)
+{
+    static const char *const names[] = {"BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16",
+                                        "I32", "U32", "F32", "F64", "I64", "U64", NULL};
+    static const int sizes[] = {1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 8, 8, 8};
+    int i;
+    for (i = 0; names[i]; i++)
+        if (strcmp(d, names[i]) == 0) return sizes[i];
+    return 0;
+}
+
+static int bft__cmp_entry_begin(const void *a, const void *b)
+{
+    const bft__st_entry *x = *(const bft__st_entry *const *)a, *y = *(const bft__st_entry *const *)b;
+    return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : (x->end < y->end ? -1 : x->end > y->end);
+}
+
+static uint64_t bft__le64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    int i;
+    for (i = 7; i >= 0; i--) v = (v << 8) | p[i];
+    return v;
+}
+
+/* Read and validate the header of an open safetensors file of `file_size` bytes. */
+static bft_result bft__st_read_header(FILE *f, uint64_t file_size, const char *path, bft__st_header *h)
+{
+    unsigned char lenb[8];
+    uint64_t hlen, expect;
+    char *text = NULL;
+    bft__json j;
+    bft__st_entry **order = NULL;
+    bft_result r;
+    int k, i;
+    memset(h, 0, sizeof *h);
+    memset(&j, 0, sizeof j);
+    if (file_size < 8 || fread(lenb, 1, 8, f) != 8)
+        return bft__fail(BFT_ERR_FORMAT, "%s: not a safetensors file (shorter than its 8-byte header length)", path);
+    hlen = bft__le64(lenb);
+    if (hlen > BFT__ST_MAX_HEADER)
+        return bft__fail(BFT_ERR_FORMAT, "%s: safetensors header length %llu exceeds the 100 MB limit", path,
+                         (unsigned long long)hlen);
+    if (hlen < 2 || hlen > file_size - 8)
+        return bft__fail(BFT_ERR_FORMAT, "%s: safetensors header length %llu does not fit in the file (%llu bytes)",
+                         path, (unsigned long long)hlen, (unsigned long long)file_size);
+    if (!(text = (char *)bft__malloc((size_t)hlen + 1))) return bft__fail(BFT_ERR_OOM, "%s: out of memory", path);
+    if (fread(text, 1, (size_t)hlen, f) != (size_t)hlen) {
+        bft_free(text);
+        return bft__fail(BFT_ERR_IO, "%s: cannot read the safetensors header", path);
+    }
+    text[hlen] = 0;
+    if (text[0] != '{') { r = bft__fail(BFT_ERR_FORMAT, "%s: safetensors header does not start with '{'", path); goto done; }
+    if ((r = bft__json_parse(&j, text, (size_t)hlen, path)) != BFT_OK) goto done;
+    if (j.nodes[0].type != BFT__J_OBJ) { r = bft__fail(BFT_ERR_FORMAT, "%s: safetensors header is not an object", path); goto done; }
+    if (!(h->e = BFT__NEW(bft__st_entry, j.nodes[0].count))) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
+    h->data_start = 8 + hlen;
+    for (k = j.nodes[0].first; k >= 0; k = j.nodes[k].next) {
+        int v = j.nodes[k].first, dt, sh, off, d;
+        bft__st_entry *e;
+        char *dts;
+        uint64_t numel = 1;
+        if (bft__json_streq(&j, k, "__metadata__")) {
+            if (j.nodes[v].type != BFT__J_OBJ) { r = bft__fail(BFT_ERR_FORMAT, "%s: __metadata__ must be an object", path); goto done; }
+            continue;
+        }
+        e = &h->e[h->n];
+        if (!(e->name = bft__json_strdup(&j, k, NULL))) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
+        h->n++;
+        dt = bft__json_get(&j, v, "dtype");
+        sh = bft__json_get(&j, v, "shape");
+        off = bft__json_get(&j, v, "data_offsets");
+        if (j.nodes[v].type != BFT__J_OBJ || dt < 0 || sh < 0 || off < 0 || j.nodes[dt].type != BFT__J_STR ||
+            j.nodes[sh].type != BFT__J_ARR || j.nodes[off].type != BFT__J_ARR || j.nodes[off].count != 2) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": expected {\"dtype\": str, \"shape\": [..], "
+                          "\"data_offsets\": [begin, end]}", path, e->name);
+            goto done;
+        }
+        dts = bft__json_strdup(&j, dt, NULL);
+        if (!dts) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
+        e->esize = strlen(dts) < sizeof e->dtype ? bft__st_dtype_size(dts) : 0;
+        if (e->esize) strcpy(e->dtype, dts);
+        if (!e->esize) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": unknown dtype \"%.20s\"", path, e->name, dts);
+            bft_free(dts);
+            goto done;
+        }
+        bft_free(dts);
+        if (j.nodes[sh].count > 8) { r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": more than 8 dimensions", path, e->name); goto done; }
+        for (d = j.nodes[sh].first; d >= 0; d = j.nodes[d].next) {
+            double x = j.nodes[d].num;
+            if (j.nodes[d].type != BFT__J_NUM || x < 0 || x != floor(x) || x > 9007199254740992.0 ||
+                (x > 0 && (double)numel * x > 9007199254740992.0)) {
+                r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": shape entries must be non-negative integers", path, e->name);
+                goto done;
+            }
+            e->shape[e->ndim++] = (int64_t)x;
+            numel *= (uint64_t)x;
+        }
+        e->numel = numel;
+        {
+            int b0 = j.nodes[off].first, b1 = j.nodes[b0].next;
+            double x0 = j.nodes[b0].num, x1 = j.nodes[b1].num;
+            if (j.nodes[b0].type != BFT__J_NUM || j.nodes[b1].type != BFT__J_NUM || x0 < 0 || x1 < x0 ||
+                x0 != floor(x0) || x1 != floor(x1) || x1 > (double)(file_size - h->data_start)) {
+                r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": data_offsets [%.0f, %.0f] are outside the data "
+                              "(%llu bytes)", path, e->name, x0, x1, (unsigned long long)(file_size - h->data_start));
+                goto done;
+            }
+            e->begin = (uint64_t)x0;
+            e->end = (uint64_t)x1;
+        }
+        if (e->end - e->begin != numel * (uint64_t)e->esize) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": %llu bytes for %llu elements of %s", path, e->name,
+                          (unsigned long long)(e->end - e->begin), (unsigned long long)numel, e->dtype);
+            goto done;
+        }
+    }
+    /* the tensors must tile the data section: no overlap, no hole, nothing after */
+    if (!(order = BFT__NEW(bft__st_entry *, h->n ? h->n : 1))) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
+    for (i = 0; i < h->n; i++) order[i] = &h->e[i];
+    qsort(order, (size_t)h->n, sizeof *order, bft__cmp_entry_begin);
+    expect = 0;
+    for (i = 0; i < h->n; i++) {
+        if (order[i]->begin != expect) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\" starts at byte %llu but the previous tensor ends at %llu "
+                          "(%s)", path, order[i]->name, (unsigned long long)order[i]->begin,
+                          (unsigned long long)expect, order[i]->begin < expect ? "overlap" : "gap");
+            goto done;
+        }
+        expect = order[i]->end;
+    }
+    if (h->data_start + expect != file_size) {
+        r = bft__fail(BFT_ERR_FORMAT, "%s: the tensors cover %llu data bytes but the file has %llu", path,
+                      (unsigned long long)expect, (unsigned long long)(file_size - h->data_start));
+        goto done;
+    }
+    r = BFT_OK;
+done:
+    bft_free(order);
+    bft__json_free(&j);
+    bft_free(text);
+    if (r != BFT_OK) bft__st_header_free(h);
+    return r;
+}
+
+static float bft__f16_to_f32(uint16_t h)
+{
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, man = h & 0x3FF, bits;
+    float f;
+    if (exp == 0) { /* zero or subnormal: man * 2^-24 */
+        f = (float)man * (1.0f / 16777216.0f);
+        return sign ? -f : f;
+    }
+    if (exp == 31) bits = sign | 0x7F800000u | (man << 13);
+    else bits = sign | ((exp + 112) << 23) | (man << 13);
+    memcpy(&f, &bits, 4);
+    return f;
+}
+
+/* Convert `n` little-endian elements of dtype `dt` to float. */
+static void bft__st_convert(float *dst, const unsigned char *src, uint64_t n, const char *dt)
+{
+    uint64_t i;
+    if (strcmp(dt, "F32") == 0) {
+        for (i = 0; i < n; i++) {
+            uint32_t b = (uint32_t)src[4 * i] | (uint32_t)src[4 * i + 1] << 8 | (uint32_t)src[4 * i + 2] << 16 |
+                         (uint32_t)src[4 * i + 3] << 24;
+            memcpy(&dst[i], &b, 4);
+        }
+    } else if (strcmp(dt, "F16") == 0) {
+        for (i = 0; i < n; i++) dst[i] = bft__f16_to_f32((uint16_t)(src[2 * i] | src[2 * i + 1] << 8));
+    } else if (strcmp(dt, "BF16") == 0) {
+        for (i = 0; i < n; i++) {
+            uint32_t b = (uint32_t)(src[2 * i] | src[2 * i + 1] << 8) << 16;
+            memcpy(&dst[i], &b, 4);
+        }
+    } else if (strcmp(dt, "F64") == 0) {
+        for (i = 0; i < n; i++) {
+            double d;
+            uint64_t b = bft__le64(src + 8 * i);
+            memcpy(&d, &b, 8);
+            dst[i] = (float)d;
+        }
+    } else if (strcmp(dt, "I64") == 0) {
+        for (i = 0; i < n; i++) dst[i] = (float)(int64_t)bft__le64(src + 8 * i);
+    } else if (strcmp(dt, "I32") == 0) {
+        for (i = 0; i < n; i++)
+            dst[i] = (float)(int32_t)((uint32_t)src[4 * i] | (uint32_t)src[4 * i + 1] << 8 |
+                                      (uint32_t)src[4 * i + 2] << 16 | (uint32_t)src[4 * i + 3] << 24);
+    } else if (strcmp(dt, "U8") == 0 || strcmp(dt, "BOOL") == 0) {
+        for (i = 0; i < n; i++) dst[i] = (float)src[i];
+    } else if (strcmp(dt, "I8") == 0) {
+        for (i = 0; i < n; i++) dst[i] = (float)(signed char)src[i];
+    } else {
+        for (i = 0; i < n; i++) dst[i] = NAN;
+    }
+}
+
+/* Read tensor `e` into `dst` as float, in chunks (no second copy of a large tensor). */
+static bft_result bft__st_read_tensor(FILE *f, const char *path, const bft__st_header *h, const bft__st_entry *e, float *dst)
+{
+    unsigned char buf[1 << 16];
+    uint64_t done = 0, per = sizeof buf / (uint64_t)e->esize;
+    if (fseek(f, (long)(h->data_start + e->begin), SEEK_SET) != 0)
+        return bft__fail(BFT_ERR_IO, "%s: cannot seek to tensor \"%s\"", path, e->name);
+    while (done < e->numel) {
+        uint64_t cnt = e->numel - done < per ? e->numel - done : per;
+        if (fread(buf, (size_t)e->esize, (size_t)cnt, f) != (size_t)cnt)
+            return bft__fail(BFT_ERR_IO, "%s: truncated data in tensor \"%s\"", path, e->name);
+        bft__st_convert(dst + done, buf, cnt, e->dtype);
+        done += cnt;
+    }
+    return BFT_OK;
+}
+
+static bft_result bft__st_open(const char *path, FILE **f, bft__st_header *h)
+{
+    long long size;
+    bft_result r;
+    *f = fopen(path, "rb");
+    if (!*f) return bft__fail(BFT_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    /* ftell is a long: files over 2 GB need a 64-bit long (every LP64 system) */
+    if (fseek(*f, 0, SEEK_END) != 0 || (size = ftell(*f)) < 0 || fseek(*f, 0, SEEK_SET) != 0) {
+        fclose(*f);
+        return bft__fail(BFT_ERR_IO, "%s: cannot determine the file size", path);
+    }
+    r = bft__st_read_header(*f, (uint64_t)size, path, h);
+    if (r != BFT_OK) fclose(*f);
+    return r;
+}
+
+BERTFT_DEF bft_result bft_st_read(bft_st_file *out, const char *path)
+{
+    FILE *f;
+    bft__st_header h;
+    bft_result r;
+    int i, d;
+    memset(out, 0, sizeof *out);
+    if ((r = bft__st_open(path, &f, &h)) != BFT_OK) return r;
+    if (!(out->t = BFT__NEW(bft_st_tensor, h.n ? h.n : 1))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    for (i = 0; i < h.n; i++) {
+        bft_st_tensor *t = &out->t[i];
+        out->n++;
+        t->name = h.e[i].name;
+        h.e[i].name = NULL;
+        strcpy(t->dtype, h.e[i].dtype);
+        t->ndim = h.e[i].ndim;
+        for (d = 0; d < t->ndim; d++) t->shape[d] = h.e[i].shape[d];
+        t->numel = (size_t)h.e[i].numel;
+        if (!(t->data = (float *)bft__malloc(t->numel * sizeof(float)))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+        if ((r = bft__st_read_tensor(f, path, &h, &h.e[i], t->data)) != BFT_OK) goto done;
+    }
+done:
+    fclose(f);
+    bft__st_header_free(&h);
+    if (r != BFT_OK) bft_st_free(out);
+    return r;
+}
+
+BERTFT_DEF const bft_st_tensor *bft_st_get(const bft_st_file *f, const char *name)
+{
+    int i;
+    for (i = 0; i < f->n; i++)
+        if (strcmp(f->t[i].name, name) == 0) return &f->t[i];
+    return NULL;
+}
+
+BERTFT_DEF void bft_st_free(bft_st_file *f)
+{
+    int i;
+    for (i = 0; i < f->n; i++) {
+        bft_free(f->t[i].name);
+        bft_free(f->t[i].data);
+    }
+    bft_free(f->t);
+    f->t = NULL;
+    f->n = 0;
+}
+
+/* Header JSON for tensors written back to back in the given order; padded with spaces to a
+   multiple of 8 so the data starts aligned (as the safetensors library writes it). */
+static char *bft__st_header_json(int n, const char *const *names, const int *ndims, const int64_t *const *shapes,
+                                 uint64_t *hlen)
+{
+    bft__buf b = {0, 0, 0, 0};
+    uint64_t off = 0;
+    int i, d;
+    bft__buf_puts(&b, "{\"__metadata__\":{\"format\":\"pt\"}");
+    for (i = 0; i < n; i++) {
+        uint64_t numel = 1;
+        bft__buf_puts(&b, ",");
+        bft__buf_json_str(&b, names[i], strlen(names[i]));
+        bft__buf_puts(&b, ":{\"dtype\":\"F32\",\"shape\":[");
+        for (d = 0; d < ndims[i]; d++) {
+            bft__buf_printf(&b, "%s%lld", d ? "," : "", (long long)shapes[i][d]);
+            numel *= (uint64_t)shapes[i][d];
+        }
+        bft__buf_printf(&b, "],\"data_offsets\":[%llu,%llu]}", (unsigned long long)off,
+                        (unsigned long long)(off + numel * 4));
+        off += numel * 4;
+    }
+    bft__buf_puts(&b, "}");
+    while (b.n % 8) bft__buf_puts(&b, " ");
+    if (b.oom) { bft_free(b.p); return NULL; }
+    *hlen = b.n;
+    return b.p;
+}
+
+static int bft__write_le_floats(FILE *f, const float *x, size_t n)
+{
+    /* the file is little-endian; so is every machine we target, but do not assume it */
+    const uint32_t one = 1;
+    unsigned char le = *(const unsigned char *)&one;
+    if (le) return fwrite(x, sizeof(float), n, f) == n;
+    {
+        size_t i;
+        for (i = 0; i < n; i++) {
+            uint32_t b;
+            unsigned char o[4];
+            memcpy(&b, &x[i], 4);
+            o[0] = (unsigned char)b; o[1] = (unsigned char)(b >> 8); o[2] = (unsigned char)(b >> 16); o[3] = (unsigned char)(b >> 24);
+            if (fwrite(o, 1, 4, f) != 4) return 0;
+        }
+        return 1;
+    }
+}
+
+BERTFT_DEF bft_result bft_st_write(const char *path, int n, const char *const *names, const int *ndims,
+                                   const int64_t *const *shapes, const float *const *data)
+{
+    uint64_t hlen;
+    unsigned char lb[8];
+    char *tmp, *hdr = bft__st_header_json(n, names, ndims, shapes, &hlen);
+    FILE *f;
+    int i, d, ok;
+    if (!hdr) return bft__fail(BFT_ERR_OOM, "out of memory");
+    if (!(f = bft__atomic_open(path, &tmp))) { bft_free(hdr); return BFT_ERR_IO; }
+    for (i = 0; i < 8; i++) lb[i] = (unsigned char)(hlen >> (8 * i));
+    ok = fwrite(lb, 1, 8, f) == 8 && fwrite(hdr, 1, (size_t)hlen, f) == (size_t)hlen;
+    for (i = 0; ok && i < n; i++) {
+        size_t numel = 1;
+        for (d = 0; d < ndims[i]; d++) numel *= (size_t)shapes[i][d];
+        ok = bft__write_le_floats(f, data[i], numel);
+    }
+    bft_free(hdr);
+    return bft__atomic_commit(f, tmp, path, ok);
+}
+
+/* Map a checkpoint name to ours: add the "bert." prefix when missing, and rename the legacy
+   TensorFlow-era LayerNorm.gamma/beta. Returns a new string. */
+static char *bft__canonical_name(const char *name)
+{
+    bft__buf b = {0, 0, 0, 0};
+    size_t n = strlen(name);
+    if (strncmp(name, "embeddings.", 11) == 0 || strncmp(name, "encoder.", 8) == 0 || strncmp(name, "pooler.", 7) == 0)
+        bft__buf_puts(&b, "bert.");
+    if (n > 6 && strcmp(name + n - 6, ".gamma") == 0) {
+        bft__buf_put(&b, name, n - 6);
+        bft__buf_puts(&b, ".weight");
+    } else if (n > 5 && strcmp(name + n - 5, ".beta") == 0) {
+        bft__buf_put(&b, name, n - 5);
+        bft__buf_puts(&b, ".bias");
+    } else bft__buf_puts(&b, name);
+    return b.oom ? NULL : b.p;
+}
+
+static void bft__shape_str(char *out, size_t cap, int ndim, const int64_t *shape)
+{
+    int d;
+    size_t w = 0;
+    w += (size_t)snprintf(out + w, cap - w, "[");
+    for (d = 0; d < ndim && w < cap; d++) w += (size_t)snprintf(out + w, cap - w, "%s%lld", d ? ", " : "", (long long)shape[d]);
+    if (w < cap) snprintf(out + w, cap - w, "]");
+}
+
+BERTFT_DEF bft_result bft_model_load_safetensors(bft_model *m, const char *path, uint64_t seed)
+{
+    FILE *f;
+    bft__st_header h;
+    bft_result r;
+    char *loaded = NULL;
+    bft__buf unused = {0, 0, 0, 0}, fresh = {0, 0, 0, 0}, report = {0, 0, 0, 0};
+    int i, k, nunused = 0, nfresh = 0;
+    uint64_t rng[4];
+    if ((r = bft__st_open(path, &f, &h)) != BFT_OK) return r;
+    if (!(loaded = (char *)bft__calloc((size_t)m->num_tensors, 1))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    /* first pass: match names and check shapes, so that a bad file changes nothing */
+    for (i = 0; i < h.n; i++) {
+        const bft__st_entry *e = &h.e[i];
+        char *cn = bft__canonical_name(e->name);
+        const bft_tensor_info *t;
+        if (!cn) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+        t = bft_model_find_tensor(m, cn);
+        if (!t) {
+            /* position_ids is a buffer older checkpoints saved; HF drops it silently */
+            if (!strstr(cn, "position_ids")) {
+                bft__buf_printf(&unused, "%s%s", nunused ? ", " : "", e->name);
+                nunused++;
+            }
+            bft_free(cn);
+            continue;
+        }
+        bft_free(cn);
+        k = (int)(t - m->tensors);
+        if (loaded[k]) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: two tensors map to %s (e.g. both LayerNorm.gamma and LayerNorm.weight)", path, t->name);
+            goto done;
+        }
+        if (strcmp(e->dtype, "F32") && strcmp(e->dtype, "F16") && strcmp(e->dtype, "BF16") && strcmp(e->dtype, "F64")) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor %s has dtype %s; expected F32, F16 or BF16", path, e->name, e->dtype);
+            goto done;
+        }
+        if (e->ndim != t->ndim || e->shape[0] != t->shape[0] || (t->ndim == 2 && e->shape[1] != t->shape[1])) {
+            char a[96], b2[96];
+            bft__shape_str(a, sizeof a, e->ndim, e->shape);
+            bft__shape_str(b2, sizeof b2, t->ndim, t->shape);
+            r = bft__fail(BFT_ERR_SHAPE, "%s: size mismatch for %s: copying a param with shape %s from checkpoint, "
+                          "the shape in current model is %s%s", path, t->name, a, b2,
+                          strncmp(t->name, "classifier", 10) == 0 ? " (the checkpoint's head was trained for another "
+                                                                    "number of labels)" : "");
+            goto done;
+        }
+        loaded[k] = 1;
+    }
+    for (i = 0; i < h.n; i++) {
+        char *cn = bft__canonical_name(h.e[i].name);
+        const bft_tensor_info *t = cn ? bft_model_find_tensor(m, cn) : NULL;
+        bft_free(cn);
+        if (t && (r = bft__st_read_tensor(f, path, &h, &h.e[i], m->params + t->offset)) != BFT_OK) goto done;
+    }
+    /* what the checkpoint lacks is initialised as HF does, and reported */
+    bft__rng_seed(rng, seed);
+    for (k = 0; k < m->num_tensors; k++)
+        if (!loaded[k]) {
+            bft__init_tensor(m, k, rng);
+            bft__buf_printf(&fresh, "%s%s", nfresh ? ", " : "", m->tensors[k].name);
+            nfresh++;
+        }
+    if (nunused)
+        bft__buf_printf(&report, "Some weights of the model checkpoint at %s were not used (%d): %s\n", path, nunused, unused.p);
+    if (nfresh)
+        bft__buf_printf(&report, "Some weights of BertForSequenceClassification were not initialized from the model "
+                        "checkpoint at %s and are newly initialized (%d): %s\n", path, nfresh, fresh.p);
+    bft_free(m->load_report);
+    m->load_report = report.p;
+    report.p = NULL;
+    r = BFT_OK;
+done:
+    fclose(f);
+    bft__st_header_free(&h);
+    bft_free(loaded);
+    bft_free(unused.p);
+    bft_free(fresh.p);
+    bft_free(report.p);
+    return r;
+}
+
+BERTFT_DEF bft_result bft_model_from_pretrained(bft_model **out, const char *dir, const bft_config *config, uint64_t seed)
+{
+    bft_config c;
+    bft_model *m = NULL;
+    bft_result r;
+    char *cfg_path = NULL, *st_path = NULL;
+    int is_dir = bft__is_dir(dir);
+    *out = NULL;
+    if (!is_dir && !config)
+        return bft__fail(BFT_ERR_INVALID, "%s: not a directory (a .safetensors file needs a config)", dir);
+    if (is_dir) {
+        cfg_path = bft__path_join(dir, "config.json");
+        st_path = bft__path_join(dir, "model.safetensors");
+    } else st_path = bft__strdup(dir);
+    if (!st_path || (is_dir && !cfg_path)) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    if (config) r = bft_config_copy(&c, config);
+    else r = bft_config_load(&c, cfg_path);
+    if (r != BFT_OK) goto done;
+    r = bft__model_alloc(&m, &c);
+    bft_config_free(&c);
+    if (r != BFT_OK) goto done;
+    if ((r = bft_model_load_safetensors(m, st_path, seed)) != BFT_OK) {
+        bft_model_free(m);
+        goto done;
+    }
+    bft_model_seed(m, seed);
+    *out = m;
+done:
+    bft_free(cfg_path);
+    bft_free(st_path);
+    return r;
+}
+
+BERTFT_DEF bft_result bft_model_save(const bft_model *m, const char *dir)
+{
+    char *p = NULL, *tmp;
+    const char **names = NULL;
+    int *ndims = NULL, k, i, ok;
+    const int64_t **shapes = NULL;
+    uint64_t hlen;
+    char *hdr = NULL;
+    unsigned char lb[8];
+    FILE *f;
+    bft_result r;
+    if ((r = bft_mkdirs(dir)) != BFT_OK) return r;
+    names = BFT__NEW(const char *, m->num_tensors);
+    ndims = BFT__NEW(int, m->num_tensors);
+    shapes = BFT__NEW(const int64_t *, m->num_tensors);
+    if (!names || !ndims || !shapes) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    for (k = 0; k < m->num_tensors; k++) {
+        names[k] = m->tensors[k].name;
+        ndims[k] = m->tensors[k].ndim;
+        shapes[k] = m->tensors[k].shape;
+    }
+    /* the tensors are back to back in m->params in table order: the data section is that buffer */
+    if (!(hdr = bft__st_header_json(m->num_tensors, names, ndims, shapes, &hlen)) ||
+        !(p = bft__path_join(dir, "model.safetensors"))) {
+        r = bft__fail(BFT_ERR_OOM, "out of memory");
+        goto done;
+    }
+    if (!(f = bft__atomic_open(p, &tmp))) { r = BFT_ERR_IO; goto done; }
+    for (i = 0; i < 8; i++) lb[i] = (unsigned char)(hlen >> (8 * i));
+    ok = fwrite(lb, 1, 8, f) == 8 && fwrite(hdr, 1, (size_t)hlen, f) == (size_t)hlen &&
+         bft__write_le_floats(f, m->params, m->num_params);
+    if ((r = bft__atomic_commit(f, tmp, p, ok)) != BFT_OK) goto done;
+    bft_free(p);
+    if (!(p = bft__path_join(dir, "config.json"))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    r = bft_config_save(&m->config, p);
+done:
+    bft_free(p);
+    bft_free(hdr);
+    bft_free((void *)names);
+    bft_free(ndims);
+    bft_free((void *)shapes);
+    return r;
+}
+
 
 
 #endif /* BERTFT_IMPLEMENTATION_DONE */

@@ -44,9 +44,5 @@ static const char *bft_t_name = "";
 #define TEST_MAIN_END() return bft_t_fail ? 1 : 0
 
 /* Directory holding ../shared/data (tests run from the repository root). */
-static const char *bft_t_data_dir(void)
-{
-    const char *d = getenv("BERTFT_DATA");
-    return d ? d : "../shared/data";
-}
+#define bft_t_data_dir() (getenv("BERTFT_DATA") ? getenv("BERTFT_DATA") : "../shared/data")
 #endif

@@ -1,0 +1,557 @@
+/* Parity of the model, backward and optimizer with PyTorch (fixtures from tools/make_reference.py),
+   plus independent checks: finite differences, thread-count determinism, config and safetensors
+   validation. */
+#define BERTFT_IMPLEMENTATION
+#include "../bertft.h"
+#include "test.h"
+
+#define FIXTURES "tests/fixtures"
+static const char *const cases[] = {"cls2", "cls3_bf16", "reg_f16"};
+#define NCASES 3
+
+/* ||a - b|| / ||b|| (0/0 = 0) and max |a - b| */
+static double normrel(const float *a, const float *b, size_t n, double *maxabs)
+{
+    double d = 0, r = 0, m = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        double e = (double)a[i] - b[i];
+        d += e * e;
+        r += (double)b[i] * b[i];
+        if (fabs(e) > m) m = fabs(e);
+    }
+    if (maxabs) *maxabs = m;
+    return r > 0 ? sqrt(d / r) : sqrt(d);
+}
+
+/* Batch `s` of the reference's [S, B, T] step tensors, or batch 0 when prefix is "". */
+typedef struct {
+    int32_t *ids, *types, *mask;
+    float *labels;
+    bft_batch b;
+} tbatch;
+
+static void get_batch(const bft_st_file *ref, const char *prefix, int s, tbatch *tb)
+{
+    char nm[64];
+    const bft_st_tensor *ids, *ty, *mk, *lb;
+    int B, T, i;
+    snprintf(nm, sizeof nm, "%sinput_ids", prefix); ids = bft_st_get(ref, nm);
+    snprintf(nm, sizeof nm, "%stoken_type_ids", prefix); ty = bft_st_get(ref, nm);
+    snprintf(nm, sizeof nm, "%sattention_mask", prefix); mk = bft_st_get(ref, nm);
+    snprintf(nm, sizeof nm, "%slabels", prefix); lb = bft_st_get(ref, nm);
+    B = (int)ids->shape[ids->ndim - 2];
+    T = (int)ids->shape[ids->ndim - 1];
+    tb->ids = (int32_t *)malloc(sizeof(int32_t) * B * T);
+    tb->types = (int32_t *)malloc(sizeof(int32_t) * B * T);
+    tb->mask = (int32_t *)malloc(sizeof(int32_t) * B * T);
+    tb->labels = (float *)malloc(sizeof(float) * B);
+    for (i = 0; i < B * T; i++) {
+        tb->ids[i] = (int32_t)ids->data[(size_t)s * B * T + i];
+        tb->types[i] = (int32_t)ty->data[(size_t)s * B * T + i];
+        tb->mask[i] = (int32_t)mk->data[(size_t)s * B * T + i];
+    }
+    for (i = 0; i < B; i++) tb->labels[i] = lb->data[(size_t)s * B + i];
+    tb->b.batch_size = B;
+    tb->b.seq_len = T;
+    tb->b.input_ids = tb->ids;
+    tb->b.token_type_ids = tb->types;
+    tb->b.attention_mask = tb->mask;
+    tb->b.labels = tb->labels;
+}
+
+static void free_batch(tbatch *tb)
+{
+    free(tb->ids); free(tb->types); free(tb->mask); free(tb->labels);
+}
+
+static int load_case(const char *name, bft_model **m, bft_st_file *ref)
+{
+    char dir[256], path[300];
+    bft_result r;
+    snprintf(dir, sizeof dir, "%s/%s", FIXTURES, name);
+    snprintf(path, sizeof path, "%s/reference.safetensors", dir);
+    r = bft_model_from_pretrained(m, dir, NULL, 1);
+    CHECK(r == BFT_OK, "load %s: %s", dir, bft_last_error());
+    if (r != BFT_OK) return 0;
+    r = bft_st_read(ref, path);
+    CHECK(r == BFT_OK, "read %s: %s", path, bft_last_error());
+    if (r != BFT_OK) { bft_model_free(*m); return 0; }
+    return 1;
+}
+
+/* Forward + backward of batch 0: logits, loss and every gradient against PyTorch. */
+static void test_forward_backward_parity(void)
+{
+    int c;
+    for (c = 0; c < NCASES; c++) {
+        bft_model *m;
+        bft_st_file ref;
+        tbatch tb;
+        const bft_st_tensor *lg, *ls;
+        double ma, rel, worst = 0;
+        int k;
+        if (!load_case(cases[c], &m, &ref)) continue;
+        CHECK(m->load_report == NULL, "%s: unexpected load report: %s", cases[c], m->load_report);
+        get_batch(&ref, "", 0, &tb);
+        bft_zero_grad(m);
+        CHECK_OK(bft_forward(m, &tb.b, 1));
+        lg = bft_st_get(&ref, "logits");
+        ls = bft_st_get(&ref, "loss");
+        rel = normrel(m->logits, lg->data, lg->numel, &ma);
+        printf("  %-10s logits       rel %.2e  max abs %.2e\n", cases[c], rel, ma);
+        CHECK(rel < 1e-5, "%s: logits rel error %.3e", cases[c], rel);
+        rel = fabs(m->loss - ls->data[0]) / fabs(ls->data[0]);
+        printf("  %-10s loss %.7f vs %.7f rel %.2e\n", cases[c], m->loss, ls->data[0], rel);
+        CHECK(rel < 1e-5, "%s: loss %.8f vs torch %.8f", cases[c], m->loss, ls->data[0]);
+        CHECK_OK(bft_backward(m));
+        for (k = 0; k < m->num_tensors; k++) {
+            char nm[128];
+            const bft_tensor_info *t = &m->tensors[k];
+            const bft_st_tensor *g;
+            snprintf(nm, sizeof nm, "grad.%s", t->name);
+            g = bft_st_get(&ref, nm);
+            CHECK(g && g->numel == t->numel, "%s: reference lacks %s", cases[c], nm);
+            if (!g || g->numel != t->numel) continue;
+            rel = normrel(m->grads + t->offset, g->data, t->numel, &ma);
+            if (strstr(t->name, "attention.self.key.bias")) {
+                /* mathematically zero (softmax ignores a shift of all scores): compare absolutely */
+                CHECK(ma < 1e-6, "%s: %s max abs %.3e (should be ~0)", cases[c], t->name, ma);
+                continue;
+            }
+            if (rel > worst) worst = rel;
+            if (rel >= 1e-4) printf("  %-10s %-55s rel %.2e max abs %.2e\n", cases[c], t->name, rel, ma);
+            CHECK(rel < 1e-4, "%s: grad %s rel error %.3e", cases[c], t->name, rel);
+        }
+        printf("  %-10s %d gradient tensors, worst norm-wise rel error %.2e\n", cases[c], m->num_tensors, worst);
+        free_batch(&tb);
+        bft_st_free(&ref);
+        bft_model_free(m);
+    }
+}
+
+/* Ten Trainer steps: forward, backward, clip, AdamW with HF groups, linear warmup schedule. */
+static void test_training_steps_parity(void)
+{
+    int c;
+    for (c = 0; c < NCASES; c++) {
+        bft_model *m;
+        bft_st_file ref;
+        bft_adamw opt;
+        const bft_st_tensor *hp, *sl, *sn, *slr;
+        double worst = 0, worst_p = 0;
+        int s, S, k;
+        if (!load_case(cases[c], &m, &ref)) continue;
+        hp = bft_st_get(&ref, "steps.hparams");
+        sl = bft_st_get(&ref, "steps.loss");
+        sn = bft_st_get(&ref, "steps.grad_norm");
+        slr = bft_st_get(&ref, "steps.lr");
+        S = (int)hp->data[4];
+        CHECK_OK(bft_adamw_init(&opt, m, hp->data[0], 0.9f, 0.999f, 1e-8f, hp->data[2]));
+        for (s = 0; s < S; s++) {
+            tbatch tb;
+            float norm;
+            double lr = bft_lr_at(BFT_SCHED_LINEAR, (double)hp->data[0], s, (int64_t)hp->data[1], S);
+            get_batch(&ref, "steps.", s, &tb);
+            bft_zero_grad(m);
+            CHECK_OK(bft_forward(m, &tb.b, 1));
+            CHECK_OK(bft_backward(m));
+            CHECK_OK(bft_clip_grad_norm(m, hp->data[3], &norm));
+            bft_adamw_step(&opt, m, lr);
+            CHECK(fabs(lr - slr->data[s]) <= 1e-7 * fabs(slr->data[s]) + 1e-12, "%s step %d: lr %.9g vs %.9g",
+                  cases[c], s, lr, slr->data[s]);
+            CHECK(fabs(norm - sn->data[s]) <= 1e-4 * sn->data[s], "%s step %d: grad norm %.7g vs %.7g", cases[c], s,
+                  norm, sn->data[s]);
+            {
+                double rel = fabs(m->loss - sl->data[s]) / fabs(sl->data[s]);
+                if (rel > worst) worst = rel;
+                CHECK(rel < 1e-4, "%s step %d: loss %.7f vs torch %.7f", cases[c], s, m->loss, sl->data[s]);
+            }
+            free_batch(&tb);
+        }
+        for (k = 0; k < m->num_tensors; k++) {
+            char nm[128];
+            const bft_st_tensor *f;
+            double rel;
+            snprintf(nm, sizeof nm, "final.%s", m->tensors[k].name);
+            f = bft_st_get(&ref, nm);
+            if (!f) { CHECK(0, "missing %s", nm); continue; }
+            if (strstr(m->tensors[k].name, "attention.self.key.bias")) {
+                /* Its gradient is zero up to rounding noise, and Adam turns noise into full-size steps
+                   of random sign, in torch as here. It cannot change any output (softmax ignores the
+                   shift), so only Adam's bound |step| <= lr per step is checked. */
+                size_t i;
+                for (i = 0; i < f->numel; i++)
+                    CHECK(fabs(m->params[m->tensors[k].offset + i]) <= 1.01 * S * hp->data[0], "%s beyond Adam's bound", nm);
+                continue;
+            }
+            rel = normrel(m->params + m->tensors[k].offset, f->data, f->numel, NULL);
+            if (rel > worst_p) worst_p = rel;
+            CHECK(rel < 1e-4, "%s: weights %s after %d steps, rel error %.3e", cases[c], m->tensors[k].name, S, rel);
+        }
+        printf("  %-10s %d steps: worst loss rel error %.2e, worst final-weight rel error %.2e\n", cases[c], S,
+               worst, worst_p);
+        bft_adamw_free(&opt);
+        bft_st_free(&ref);
+        bft_model_free(m);
+    }
+}
+
+/* Central finite differences of the loss against the hand-written backward, on a tiny model in
+   float: an independent check of the backward that does not rely on PyTorch. */
+static void test_finite_differences(void)
+{
+    bft_config c;
+    bft_model *m;
+    int32_t ids[2 * 6] = {5, 7, 9, 3, 2, 0, 4, 11, 6, 0, 0, 0};
+    int32_t types[2 * 6] = {0, 0, 1, 1, 1, 0, 0, 1, 1, 0, 0, 0};
+    int32_t mask[2 * 6] = {1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0};
+    float labels[2] = {1, 0};
+    bft_batch b = {2, 6, ids, types, mask, labels};
+    int k, checked = 0, bad = 0;
+    uint64_t rng[4];
+    bft_config_default(&c);
+    c.vocab_size = 13; c.hidden_size = 8; c.num_hidden_layers = 2; c.num_attention_heads = 2;
+    c.intermediate_size = 12; c.max_position_embeddings = 8; c.initializer_range = 0.5f;
+    c.hidden_dropout_prob = c.attention_probs_dropout_prob = 0.0f;
+    c.layer_norm_eps = 1e-5f;
+    CHECK_OK(bft_model_create(&m, &c, 7));
+    bft_zero_grad(m);
+    CHECK_OK(bft_forward(m, &b, 1));
+    CHECK_OK(bft_backward(m));
+    bft__rng_seed(rng, 99);
+    for (k = 0; k < m->num_tensors; k++) {
+        const bft_tensor_info *t = &m->tensors[k];
+        int trial;
+        for (trial = 0; trial < 3; trial++) {
+            size_t i = t->offset + (size_t)bft__rng_below(rng, t->numel);
+            float save = m->params[i], h = 1e-2f, lp, lm;
+            double fd, an = m->grads[i];
+            m->params[i] = save + h;
+            bft_forward(m, &b, 0 /* no dropout anyway; eval keeps grads */);
+            lp = m->loss;
+            m->params[i] = save - h;
+            bft_forward(m, &b, 0);
+            lm = m->loss;
+            m->params[i] = save;
+            fd = ((double)lp - lm) / (2.0 * h);
+            checked++;
+            /* float loss differences: allow 2e-3 absolute plus 5 % of the gradient */
+            if (fabs(fd - an) > 2e-3 + 0.05 * fabs(an)) {
+                bad++;
+                printf("  fd mismatch %s[%lu]: analytic %.6f numeric %.6f\n", t->name, (unsigned long)(i - t->offset), an, fd);
+            }
+        }
+    }
+    printf("  %d finite-difference probes, %d mismatches\n", checked, bad);
+    CHECK(bad == 0, "%d of %d finite-difference probes disagree", bad, checked);
+    bft_model_free(m);
+}
+
+/* Dropout on: the same seed gives bitwise the same loss and gradients with 1 and 2 threads,
+   and eval mode matches a dropout-free model. */
+static void test_threads_and_dropout(void)
+{
+    bft_config c;
+    bft_model *m;
+    int32_t ids[3 * 10], mask[3 * 10];
+    float labels[3] = {1, 0, 1}, loss[2], *g0 = NULL, eval_loss, train_loss;
+    bft_batch b = {3, 10, ids, NULL, mask, labels};
+    int i, run;
+    for (i = 0; i < 30; i++) { ids[i] = 1 + (i * 7) % 40; mask[i] = (i % 10) < 10 - (i / 10) * 3; }
+    bft_config_default(&c);
+    c.vocab_size = 50; c.hidden_size = 32; c.num_hidden_layers = 2; c.num_attention_heads = 4;
+    c.intermediate_size = 64; c.max_position_embeddings = 16;
+    for (run = 0; run < 2; run++) {
+#ifdef _OPENMP
+        omp_set_num_threads(run + 1);
+#endif
+        CHECK_OK(bft_model_create(&m, &c, 3));
+        bft_model_seed(m, 11);
+        bft_zero_grad(m);
+        CHECK_OK(bft_forward(m, &b, 1));
+        loss[run] = m->loss;
+        CHECK_OK(bft_backward(m));
+        if (run == 0) {
+            g0 = (float *)malloc(m->num_params * sizeof(float));
+            memcpy(g0, m->grads, m->num_params * sizeof(float));
+        } else {
+            CHECK(memcmp(g0, m->grads, m->num_params * sizeof(float)) == 0, "gradients differ between 1 and 2 threads");
+        }
+        if (run == 1) {
+            train_loss = m->loss;
+            CHECK_OK(bft_forward(m, &b, 0));
+            eval_loss = m->loss;
+            CHECK(train_loss != eval_loss, "dropout had no effect on the training loss");
+            m->config.hidden_dropout_prob = m->config.attention_probs_dropout_prob = 0.0f;
+            CHECK_OK(bft_forward(m, &b, 1));
+            CHECK(m->loss == eval_loss, "eval forward %.9g differs from a dropout-free forward %.9g", eval_loss, m->loss);
+        }
+        bft_model_free(m);
+    }
+#ifdef _OPENMP
+    omp_set_num_threads(2);
+#endif
+    CHECK(loss[0] == loss[1], "loss differs between 1 and 2 threads: %.9g vs %.9g", loss[0], loss[1]);
+    free(g0);
+}
+
+/* Batches of different shapes, one after the other, give what each gives alone. */
+static void test_dynamic_shapes(void)
+{
+    bft_model *m;
+    bft_st_file ref;
+    tbatch tb;
+    const bft_st_tensor *lg;
+    int32_t ids[2 * 20], mask[2 * 20];
+    bft_batch big = {2, 20, ids, NULL, mask, NULL};
+    int i;
+    if (!load_case("cls2", &m, &ref)) return;
+    for (i = 0; i < 40; i++) { ids[i] = 1 + i % 60; mask[i] = 1; }
+    CHECK_OK(bft_forward(m, &big, 0));
+    get_batch(&ref, "", 0, &tb);
+    CHECK_OK(bft_forward(m, &tb.b, 0));
+    lg = bft_st_get(&ref, "logits");
+    CHECK(normrel(m->logits, lg->data, lg->numel, NULL) < 1e-5, "logits after a larger batch differ");
+    CHECK(!m->has_loss || m->loss == m->loss, "loss");
+    free_batch(&tb);
+    bft_st_free(&ref);
+    bft_model_free(m);
+}
+
+static void test_config_parsing(void)
+{
+    bft_config c;
+    const char *hf = "{\"architectures\":[\"BertForSequenceClassification\"],\"hidden_size\":24,"
+                     "\"num_attention_heads\":4,\"id2label\":{\"0\":\"neg\",\"1\":\"pos\",\"2\":\"mid\"},"
+                     "\"label2id\":{\"neg\":0,\"pos\":1,\"mid\":2},\"classifier_dropout\":null,"
+                     "\"finetuning_task\":\"mrpc\",\"custom\":{\"a\":[1,2]},\"hidden_act\":\"gelu\"}";
+    char *js;
+    CHECK_OK(bft_config_parse(&c, hf, strlen(hf), "hf.json"));
+    CHECK(c.num_labels == 3, "num_labels from id2label: %d", c.num_labels);
+    CHECK(c.id2label && strcmp(c.id2label[2], "mid") == 0, "id2label[2]");
+    CHECK(c.classifier_dropout < 0 && bft_config_classifier_dropout(&c) == c.hidden_dropout_prob, "null classifier_dropout");
+    CHECK(c.extra_json && strstr(c.extra_json, "\"finetuning_task\": \"mrpc\"") && strstr(c.extra_json, "\"custom\""),
+          "unknown keys kept: %s", c.extra_json ? c.extra_json : "(null)");
+    js = bft_config_to_json(&c);
+    {
+        bft_config c2;
+        CHECK_OK(bft_config_parse(&c2, js, strlen(js), "roundtrip"));
+        CHECK(c2.num_labels == 3 && c2.hidden_size == 24 && strcmp(c2.id2label[1], "pos") == 0, "roundtrip");
+        CHECK(strstr(js, "\"finetuning_task\": \"mrpc\"") != NULL, "unknown key written back");
+        bft_config_free(&c2);
+    }
+    bft_free(js);
+    bft_config_free(&c);
+
+#define BAD(text, code, needle)                                                                          \
+    do {                                                                                                 \
+        bft_result r_ = bft_config_parse(&c, text, strlen(text), "bad.json");                            \
+        CHECK(r_ == code, "%s: got %s (%s)", text, bft_result_name(r_), bft_last_error());               \
+        CHECK(strstr(bft_last_error(), needle) != NULL, "%s: message '%s' lacks '%s'", text, bft_last_error(), needle); \
+    } while (0)
+    BAD("{\"hidden_size\":30,\"num_attention_heads\":4}", BFT_ERR_INVALID, "not a multiple of num_attention_heads");
+    BAD("{\"hidden_size\":\"768\"}", BFT_ERR_FORMAT, "\"hidden_size\" must be an integer");
+    BAD("{\"hidden_size\":76.5}", BFT_ERR_FORMAT, "must be an integer");
+    BAD("{\"hidden_dropout_prob\":1.5}", BFT_ERR_INVALID, "hidden_dropout_prob");
+    BAD("{\"hidden_act\":\"relu\"}", BFT_ERR_UNSUPPORTED, "hidden_act");
+    BAD("{\"num_labels\":2,\"id2label\":{\"0\":\"a\"}}", BFT_ERR_FORMAT, "id2label has 1");
+    BAD("{\"id2label\":{\"0\":\"a\",\"0\":\"b\"}}", BFT_ERR_FORMAT, "id2label keys");
+    BAD("{\"vocab_size\":30522,}", BFT_ERR_FORMAT, "bad.json:1:");
+    BAD("[1,2]", BFT_ERR_FORMAT, "object");
+    BAD("{\"a\":\"\\x\"}", BFT_ERR_FORMAT, "escape");
+    BAD("", BFT_ERR_FORMAT, "unexpected end");
+#undef BAD
+    {
+        bft_result r = bft_config_load(&c, "tests/fixtures/does-not-exist.json");
+        CHECK(r == BFT_ERR_IO && strstr(bft_last_error(), "does-not-exist.json"), "missing file: %s", bft_last_error());
+    }
+}
+
+/* Write a safetensors file from raw header text + data bytes. */
+static void write_raw_st(const char *path, const char *header, size_t data_bytes)
+{
+    FILE *f = fopen(path, "wb");
+    unsigned long long n = strlen(header);
+    unsigned char lb[8];
+    size_t i;
+    for (i = 0; i < 8; i++) lb[i] = (unsigned char)(n >> (8 * i));
+    fwrite(lb, 1, 8, f);
+    fwrite(header, 1, n, f);
+    for (i = 0; i < data_bytes; i++) fputc(0, f);
+    fclose(f);
+}
+
+static void test_safetensors_validation(void)
+{
+    bft_st_file st;
+    const char *p = "build/tmp_bad.safetensors";
+    struct { const char *hdr; size_t bytes; const char *needle; } bad[] = {
+        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12, "overlap"},
+        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[12,16]}}", 16, "gap"},
+        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}", 12, "cover 8 data bytes but the file has 12"},
+        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,8]}}", 8, "8 bytes for 3 elements"},
+        {"{\"a\":{\"dtype\":\"Q4\",\"shape\":[2],\"data_offsets\":[0,8]}}", 8, "unknown dtype"},
+        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,80]}}", 8, "outside the data"},
+        {"{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}}", 8, "non-negative"},
+        {"{\"a\":{\"dtype\":\"F32\"}}", 0, "expected {\"dtype\""},
+        {"[]", 0, "does not start with '{'"},
+        {"{\"a\":", 0, "invalid JSON"},
+    };
+    size_t i;
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        bft_result r;
+        write_raw_st(p, bad[i].hdr, bad[i].bytes);
+        r = bft_st_read(&st, p);
+        CHECK(r == BFT_ERR_FORMAT, "case %d: %s", (int)i, bft_result_name(r));
+        CHECK(strstr(bft_last_error(), bad[i].needle) != NULL, "case %d: '%s' lacks '%s'", (int)i, bft_last_error(), bad[i].needle);
+    }
+    { /* a header length beyond the file, and beyond the 100 MB limit */
+        FILE *f = fopen(p, "wb");
+        unsigned char lb[8] = {0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0};
+        fwrite(lb, 1, 8, f);
+        fputs("{}", f);
+        fclose(f);
+        CHECK(bft_st_read(&st, p) == BFT_ERR_FORMAT && strstr(bft_last_error(), "100 MB"), "%s", bft_last_error());
+        f = fopen(p, "wb");
+        lb[3] = 0; lb[0] = 100;
+        fwrite(lb, 1, 8, f);
+        fputs("{}", f);
+        fclose(f);
+        CHECK(bft_st_read(&st, p) == BFT_ERR_FORMAT && strstr(bft_last_error(), "does not fit"), "%s", bft_last_error());
+        f = fopen(p, "wb");
+        fputs("abc", f);
+        fclose(f);
+        CHECK(bft_st_read(&st, p) == BFT_ERR_FORMAT, "3-byte file");
+    }
+    /* a good file with metadata and an empty tensor */
+    write_raw_st(p, "{\"__metadata__\":{\"format\":\"pt\"},\"e\":{\"dtype\":\"F32\",\"shape\":[0],\"data_offsets\":[0,0]},"
+                    "\"x\":{\"dtype\":\"BF16\",\"shape\":[1,2],\"data_offsets\":[0,4]}}", 4);
+    CHECK_OK(bft_st_read(&st, p));
+    CHECK(st.n == 2 && bft_st_get(&st, "x") && bft_st_get(&st, "x")->numel == 2, "good file");
+    bft_st_free(&st);
+    remove(p);
+}
+
+/* HF checkpoint variants: no "bert." prefix, LayerNorm.gamma/beta, cls.* heads, missing classifier,
+   a classifier trained for another number of labels. */
+static void test_checkpoint_variants(void)
+{
+    bft_model *m, *m2;
+    bft_st_file ref;
+    const char *dir = "build/tmp_ckpt";
+    char path[256];
+    int k, n = 0;
+    const char **names;
+    int *nd;
+    const int64_t **shapes;
+    const float **data;
+    char (*nm)[96];
+    int64_t cls_shape[2] = {4, 20}, cls_b[1] = {7};
+    float junk[80] = {0};
+    if (!load_case("cls2", &m, &ref)) return;
+    bft_st_free(&ref);
+    bft_mkdirs(dir);
+    names = (const char **)malloc(sizeof(char *) * (m->num_tensors + 2));
+    nd = (int *)malloc(sizeof(int) * (m->num_tensors + 2));
+    shapes = (const int64_t **)malloc(sizeof(int64_t *) * (m->num_tensors + 2));
+    data = (const float **)malloc(sizeof(float *) * (m->num_tensors + 2));
+    nm = (char (*)[96])malloc(96 * (m->num_tensors + 2));
+    /* BertModel-style names (no prefix), gamma/beta, no classifier, plus a pre-training head */
+    for (k = 0; k < m->num_tensors; k++) {
+        const bft_tensor_info *t = &m->tensors[k];
+        char *s;
+        if (strncmp(t->name, "classifier", 10) == 0) continue;
+        snprintf(nm[n], 96, "%s", t->name + 5);
+        if ((s = strstr(nm[n], "LayerNorm.weight"))) strcpy(s, "LayerNorm.gamma");
+        else if ((s = strstr(nm[n], "LayerNorm.bias"))) strcpy(s, "LayerNorm.beta");
+        names[n] = nm[n]; nd[n] = t->ndim; shapes[n] = t->shape; data[n] = m->params + t->offset;
+        n++;
+    }
+    snprintf(nm[n], 96, "cls.predictions.bias");
+    names[n] = nm[n]; nd[n] = 1; shapes[n] = cls_b; data[n] = junk; n++;
+    snprintf(path, sizeof path, "%s/model.safetensors", dir);
+    CHECK_OK(bft_st_write(path, n, names, nd, shapes, data));
+    CHECK_OK(bft_model_from_pretrained(&m2, path, &m->config, 5));
+    if (m2) {
+        CHECK(m2->load_report && strstr(m2->load_report, "newly initialized") && strstr(m2->load_report, "classifier.weight"),
+              "report: %s", m2->load_report ? m2->load_report : "(none)");
+        CHECK(m2->load_report && strstr(m2->load_report, "not used") && strstr(m2->load_report, "cls.predictions.bias"),
+              "report: %s", m2->load_report ? m2->load_report : "(none)");
+        for (k = 0; k < m->num_tensors; k++) {
+            const bft_tensor_info *t = &m->tensors[k];
+            if (strncmp(t->name, "classifier", 10) == 0) continue;
+            CHECK(memcmp(m->params + t->offset, m2->params + t->offset, t->numel * sizeof(float)) == 0, "%s differs", t->name);
+        }
+        bft_model_free(m2);
+    }
+    /* a 4-label head into a 2-label model */
+    snprintf(nm[n], 96, "classifier.weight");
+    names[n] = nm[n]; nd[n] = 2; shapes[n] = cls_shape; data[n] = junk; n++;
+    CHECK_OK(bft_st_write(path, n, names, nd, shapes, data));
+    m2 = NULL;
+    CHECK(bft_model_from_pretrained(&m2, path, &m->config, 5) == BFT_ERR_SHAPE, "shape mismatch not detected");
+    CHECK(strstr(bft_last_error(), "size mismatch for classifier.weight: copying a param with shape [4, 20] from "
+                                   "checkpoint, the shape in current model is [2, 20]") != NULL, "%s", bft_last_error());
+    CHECK(m2 == NULL, "model returned on error");
+    /* save, then load what we saved: identical parameters and config */
+    CHECK_OK(bft_model_save(m, dir));
+    CHECK_OK(bft_model_from_pretrained(&m2, dir, NULL, 5));
+    if (m2) {
+        CHECK(m2->num_params == m->num_params && memcmp(m2->params, m->params, m->num_params * sizeof(float)) == 0,
+              "saved weights differ after loading");
+        CHECK(m2->load_report == NULL, "report after roundtrip: %s", m2->load_report);
+        CHECK(m2->config.num_labels == 2 && m2->config.hidden_size == 20, "config roundtrip");
+        bft_model_free(m2);
+    }
+    /* the safetensors header we write is 8-byte aligned and tagged format=pt */
+    {
+        FILE *f = fopen(path, "rb");
+        unsigned char lb[8];
+        char head[64];
+        unsigned long long hl = 0;
+        int i;
+        size_t got = fread(lb, 1, 8, f);
+        for (i = 7; i >= 0; i--) hl = hl * 256 + lb[i];
+        got += fread(head, 1, 32, f);
+        head[32] = 0;
+        fclose(f);
+        CHECK(got == 40 && hl % 8 == 0 && strstr(head, "{\"__metadata__\":{\"format\":\"pt\"}"), "header %s", head);
+    }
+    free(names); free(nd); free(shapes); free(data); free(nm);
+    bft_model_free(m);
+}
+
+static void test_bad_batches(void)
+{
+    bft_model *m;
+    bft_st_file ref;
+    int32_t ids[4] = {1, 2, 3, 99};
+    float lab[1] = {2};
+    bft_batch b = {1, 4, ids, NULL, NULL, NULL};
+    if (!load_case("cls2", &m, &ref)) return;
+    bft_st_free(&ref);
+    CHECK(bft_forward(m, &b, 0) == BFT_ERR_INVALID && strstr(bft_last_error(), "input_ids[0][3] = 99"), "%s", bft_last_error());
+    ids[3] = 4;
+    b.labels = lab;
+    CHECK(bft_forward(m, &b, 1) == BFT_ERR_INVALID && strstr(bft_last_error(), "label of row 0 is 2"), "%s", bft_last_error());
+    b.labels = NULL;
+    b.seq_len = 40;
+    CHECK(bft_forward(m, &b, 0) == BFT_ERR_INVALID && strstr(bft_last_error(), "max_position_embeddings"), "%s", bft_last_error());
+    CHECK(bft_backward(m) == BFT_ERR_INVALID, "backward without forward");
+    bft_model_free(m);
+}
+
+int main(void)
+{
+    RUN_TEST(test_forward_backward_parity);
+    RUN_TEST(test_training_steps_parity);
+    RUN_TEST(test_finite_differences);
+    RUN_TEST(test_threads_and_dropout);
+    RUN_TEST(test_dynamic_shapes);
+    RUN_TEST(test_config_parsing);
+    RUN_TEST(test_safetensors_validation);
+    RUN_TEST(test_checkpoint_variants);
+    RUN_TEST(test_bad_batches);
+    TEST_MAIN_END();
+}
