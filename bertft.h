@@ -261,6 +261,8 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
 /* Backward of the last training forward: adds d(loss)/d(params) into m->grads
    (so several calls accumulate, as loss.backward() does). */
 BERTFT_DEF bft_result bft_backward(bft_model *m);
+/* Backward of scale * loss (gradient accumulation divides each micro-batch loss by the steps). */
+BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale);
 BERTFT_DEF void bft_zero_grad(bft_model *m);
 /* Scale grads as torch.nn.utils.clip_grad_norm_(max_norm); returns the total norm before clipping. */
 BERTFT_DEF bft_result bft_clip_grad_norm(bft_model *m, float max_norm, float *total_norm);
@@ -288,6 +290,104 @@ BERTFT_DEF double bft_lr_at(bft_schedule s, double base_lr, int64_t step, int64_
                             int64_t total_steps);
 
 #include "wip/data_api.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* 10. Trainer: HF Trainer's loop, checkpoints and logs                                        */
+/* ------------------------------------------------------------------------------------------ */
+typedef enum bft_strategy { BFT_STRATEGY_NO = 0, BFT_STRATEGY_STEPS = 1, BFT_STRATEGY_EPOCH = 2 } bft_strategy;
+
+/* HF TrainingArguments that matter here, with HF's defaults from bft_train_args_default. */
+typedef struct bft_train_args {
+    const char *output_dir;
+    double learning_rate;              /* 5e-5 */
+    double weight_decay;               /* 0 */
+    double adam_beta1, adam_beta2, adam_epsilon; /* 0.9, 0.999, 1e-8 */
+    double max_grad_norm;              /* 1.0 (0 = no clipping) */
+    double num_train_epochs;           /* 3 */
+    int64_t max_steps;                 /* -1: from num_train_epochs */
+    int per_device_train_batch_size;   /* 8 */
+    int per_device_eval_batch_size;    /* 8 */
+    int gradient_accumulation_steps;   /* 1 */
+    bft_schedule lr_scheduler_type;    /* linear */
+    int64_t warmup_steps;              /* 0 */
+    double warmup_ratio;               /* 0 (used when warmup_steps == 0) */
+    uint64_t seed;                     /* 42 */
+    int64_t data_seed;                 /* -1: the seed */
+    bft_strategy logging_strategy;     /* steps */
+    int64_t logging_steps;             /* 500 */
+    int logging_first_step;            /* 0 */
+    bft_strategy eval_strategy;        /* no */
+    int64_t eval_steps;                /* 0: logging_steps */
+    bft_strategy save_strategy;        /* steps */
+    int64_t save_steps;                /* 500 */
+    int save_total_limit;              /* 0: keep all */
+    int load_best_model_at_end;        /* 0 */
+    const char *metric_for_best_model; /* NULL: "loss" */
+    int greater_is_better;             /* -1: from the metric name (loss: lower is better) */
+    int early_stopping_patience;       /* 0: off (HF's EarlyStoppingCallback when > 0) */
+    double early_stopping_threshold;   /* 0 */
+    int no_shuffle;                    /* dataset order instead of a random one (parity tests) */
+    int group_by_length;               /* 0 */
+    int pad_to_multiple_of;            /* 0 */
+    int pad_to_max_length;             /* 0: pad each batch to its longest (DataCollatorWithPadding) */
+    int max_seq_length;                /* 128: for static padding */
+    const char *logging_dir;           /* NULL: output_dir/runs/<date>_<host> as HF */
+    int report_to_tensorboard;         /* 1 */
+    int progress;                      /* -1: a bar when stderr is a terminal, 1 always, 0 plain lines */
+    const char *resume_from_checkpoint;/* a checkpoint-N directory, or NULL */
+    /* where progress lines and warnings go (NULL: nowhere) */
+    void (*log)(void *user, const char *line);
+    void *log_user;
+} bft_train_args;
+
+BERTFT_DEF void bft_train_args_default(bft_train_args *a);
+
+typedef struct bft_trainer {
+    bft_train_args args;
+    bft_model *model;
+    const bft_tokenizer *tokenizer;    /* saved into checkpoints when not NULL */
+    const char *task;                  /* GLUE task for the metrics, or NULL */
+    bft_adamw opt;
+    int64_t global_step, max_steps, warmup;
+    double epoch;                      /* fractional epoch reached */
+    double total_flos, train_loss;
+    double best_metric;
+    int has_best;
+    int64_t best_step;
+    char *best_checkpoint;
+    int bad_evals;                     /* early stopping: evaluations without improvement */
+    double es_best;                    /* early stopping: best value seen */
+    int es_has;
+    int stop;                          /* early stopping asked to stop */
+    /* log_history: JSON objects as HF writes them in trainer_state.json; jsonl: full precision */
+    char **history, **jsonl;
+    int n_history, n_jsonl;
+    bft_tb *tb;
+    double t_start;
+} bft_trainer;
+
+/* A trainer for `m` (not owned). The optimizer state is created here. */
+BERTFT_DEF bft_result bft_trainer_init(bft_trainer *t, bft_model *m, const bft_tokenizer *tok,
+                                       const bft_train_args *args, const char *task);
+BERTFT_DEF void bft_trainer_free(bft_trainer *t);
+/* Train on `train` (labels in dataset order), evaluating on `eval` when eval_strategy asks.
+   Writes checkpoints, trainer_state.json, trainer_log.jsonl, TensorBoard events and, at the end,
+   the model and train_results.json into output_dir. */
+BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train, const float *train_labels,
+                                        const bft_encoded *eval, const float *eval_labels);
+/* Evaluate: metrics (as evaluate.load("glue", task)), eval_loss, runtime; logged like HF with
+   `prefix` ("eval"). logits_out (n * num_labels) may be NULL. labels NULL: no loss, no metrics. */
+BERTFT_DEF bft_result bft_trainer_evaluate(bft_trainer *t, const bft_encoded *e, const float *labels,
+                                           const char *prefix, bft_metrics *metrics, double *loss,
+                                           float *logits_out);
+/* Write `name` (e.g. "train_results.json") holding a flat JSON object of keys/values, and merge
+   the same into all_results.json, as Trainer.save_metrics does. */
+BERTFT_DEF bft_result bft_save_metrics(const char *output_dir, const char *split, int n, const char *const *keys,
+                                       const double *values);
+/* trainer_state.json into `dir`. */
+BERTFT_DEF bft_result bft_trainer_save_state(const bft_trainer *t, const char *dir);
+/* The newest checkpoint-N directory in `output_dir` (new string), or NULL. */
+BERTFT_DEF char *bft_last_checkpoint(const char *output_dir);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Small utilities shared by the tools and tests                                               */
@@ -543,6 +643,23 @@ static void bft__buf_float(bft__buf *b, double v)
         bft__buf_puts(b, tmp);
         if (!strpbrk(tmp, ".eEn")) bft__buf_puts(b, ".0");
     }
+}
+
+/* A float32 value in the shortest decimal that reads back as the same float (0.1, not
+   0.10000000149011612), as config.json files hold them. */
+static void bft__buf_f32(bft__buf *b, float v)
+{
+    char tmp[48];
+    int prec;
+    size_t i;
+    if (v != v || v > FLT_MAX || v < -FLT_MAX) { bft__buf_float(b, v); return; }
+    for (prec = 1; prec <= 9; prec++) {
+        snprintf(tmp, sizeof tmp, "%.*g", prec, (double)v);
+        if ((float)strtod(tmp, NULL) == v) break;
+    }
+    for (i = 0; tmp[i]; i++) if (tmp[i] == ',') tmp[i] = '.';
+    bft__buf_puts(b, tmp);
+    if (!strpbrk(tmp, ".eEn")) bft__buf_puts(b, ".0");
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1375,11 +1492,11 @@ BERTFT_DEF char *bft_config_to_json(const bft_config *c)
     /* Keys sorted as HF's to_json_string(sort_keys=True) writes them. */
     bft__buf_puts(&b, "{\n  \"architectures\": [\n    \"BertForSequenceClassification\"\n  ],\n");
     bft__buf_puts(&b, "  \"attention_probs_dropout_prob\": ");
-    bft__buf_float(&b, c->attention_probs_dropout_prob);
+    bft__buf_f32(&b, c->attention_probs_dropout_prob);
     bft__buf_puts(&b, ",\n  \"classifier_dropout\": ");
-    if (c->classifier_dropout < 0) bft__buf_puts(&b, "null"); else bft__buf_float(&b, c->classifier_dropout);
+    if (c->classifier_dropout < 0) bft__buf_puts(&b, "null"); else bft__buf_f32(&b, c->classifier_dropout);
     bft__buf_puts(&b, ",\n  \"hidden_act\": \"gelu\",\n  \"hidden_dropout_prob\": ");
-    bft__buf_float(&b, c->hidden_dropout_prob);
+    bft__buf_f32(&b, c->hidden_dropout_prob);
     bft__buf_printf(&b, ",\n  \"hidden_size\": %d,\n  \"id2label\": {\n", c->hidden_size);
     for (i = 0; i < c->num_labels; i++) {
         char tmp[32];
@@ -1390,7 +1507,7 @@ BERTFT_DEF char *bft_config_to_json(const bft_config *c)
         bft__buf_puts(&b, i + 1 < c->num_labels ? ",\n" : "\n");
     }
     bft__buf_puts(&b, "  },\n  \"initializer_range\": ");
-    bft__buf_float(&b, c->initializer_range);
+    bft__buf_f32(&b, c->initializer_range);
     bft__buf_printf(&b, ",\n  \"intermediate_size\": %d,\n  \"label2id\": {\n", c->intermediate_size);
     for (i = 0; i < c->num_labels; i++) {
         char tmp[32];
@@ -1401,7 +1518,7 @@ BERTFT_DEF char *bft_config_to_json(const bft_config *c)
         bft__buf_printf(&b, ": %d%s", i, i + 1 < c->num_labels ? ",\n" : "\n");
     }
     bft__buf_puts(&b, "  },\n  \"layer_norm_eps\": ");
-    bft__buf_float(&b, c->layer_norm_eps);
+    bft__buf_f32(&b, c->layer_norm_eps);
     bft__buf_printf(&b, ",\n  \"max_position_embeddings\": %d,\n  \"model_type\": \"bert\",\n"
                         "  \"num_attention_heads\": %d,\n  \"num_hidden_layers\": %d,\n  \"pad_token_id\": %d,\n"
                         "  \"position_embedding_type\": \"absolute\",\n",
@@ -2162,7 +2279,9 @@ BERTFT_DEF void bft_zero_grad(bft_model *m)
     if (m->grads) memset(m->grads, 0, m->num_params * sizeof(float));
 }
 
-BERTFT_DEF bft_result bft_backward(bft_model *m)
+BERTFT_DEF bft_result bft_backward(bft_model *m) { return bft_backward_scaled(m, 1.0f); }
+
+BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
 {
     const bft_config *c = &m->config;
     bft_acts *a = m->acts;
@@ -2183,6 +2302,8 @@ BERTFT_DEF bft_result bft_backward(bft_model *m)
     T = a->T;
     N = B * T;
     D = C / H;
+    if (scale != 1.0f)
+        for (n = 0; n < B * NL; n++) a->dlogits[n] *= scale;
     dh = a->dh;
     t1 = a->dt1;
     t2 = a->dt2;
@@ -2360,6 +2481,1026 @@ BERTFT_DEF double bft_lr_at(bft_schedule s, double base_lr, int64_t step, int64_
 
 
 #include "wip/data_impl.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* 10. Trainer                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+#ifndef _WIN32
+#include <dirent.h>
+#include <time.h>
+#endif
+
+BERTFT_DEF void bft_train_args_default(bft_train_args *a)
+{
+    memset(a, 0, sizeof *a);
+    a->output_dir = "output";
+    a->learning_rate = 5e-5;
+    a->adam_beta1 = 0.9;
+    a->adam_beta2 = 0.999;
+    a->adam_epsilon = 1e-8;
+    a->max_grad_norm = 1.0;
+    a->num_train_epochs = 3.0;
+    a->max_steps = -1;
+    a->per_device_train_batch_size = 8;
+    a->per_device_eval_batch_size = 8;
+    a->gradient_accumulation_steps = 1;
+    a->lr_scheduler_type = BFT_SCHED_LINEAR;
+    a->seed = 42;
+    a->data_seed = -1;
+    a->logging_strategy = BFT_STRATEGY_STEPS;
+    a->logging_steps = 500;
+    a->eval_strategy = BFT_STRATEGY_NO;
+    a->save_strategy = BFT_STRATEGY_STEPS;
+    a->save_steps = 500;
+    a->greater_is_better = -1;
+    a->max_seq_length = 128;
+    a->report_to_tensorboard = 1;
+    a->progress = 0;
+}
+
+static double bft__now(void)
+{
+#if !defined(_WIN32) && defined(CLOCK_MONOTONIC)
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+#else
+    return (double)clock() / CLOCKS_PER_SEC;
+#endif
+}
+
+static BFT__PRINTF(2, 3) void bft__tlog(const bft_trainer *t, const char *fmt, ...)
+{
+    char line[1024];
+    va_list ap;
+    if (!t->args.log) return;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    t->args.log(t->args.log_user, line);
+}
+
+/* One log entry: (key, value) pairs in HF's order. */
+typedef struct bft__kv {
+    const char *key;
+    double v;
+    int is_int;
+} bft__kv;
+
+static int bft__push_str(char ***arr, int *n, char *s)
+{
+    char **na;
+    if (!s) return 0;
+    na = (char **)bft__realloc(*arr, (size_t)(*n + 1) * sizeof(char *));
+    if (!na) { bft_free(s); return 0; }
+    *arr = na;
+    na[(*n)++] = s;
+    return 1;
+}
+
+static char *bft__kv_json(const bft__kv *kv, int n, int round_loss, const char *indent)
+{
+    bft__buf b = {0, 0, 0, 0};
+    int i;
+    bft__buf_puts(&b, "{");
+    for (i = 0; i < n; i++) {
+        double v = kv[i].v;
+        bft__buf_puts(&b, i ? ", " : "");
+        if (indent) { bft__buf_puts(&b, i ? "\n" : "\n"); bft__buf_puts(&b, indent); }
+        bft__buf_json_str(&b, kv[i].key, strlen(kv[i].key));
+        bft__buf_puts(&b, ": ");
+        /* HF rounds the logged training loss to 4 decimals: round(tr_loss_scalar, 4) */
+        if (round_loss && strcmp(kv[i].key, "loss") == 0 && v == v) v = floor(v * 1e4 + 0.5) / 1e4;
+        if (kv[i].is_int) bft__buf_printf(&b, "%lld", (long long)v);
+        else bft__buf_float(&b, v);
+    }
+    if (indent) bft__buf_puts(&b, "\n  ");
+    bft__buf_puts(&b, "}");
+    if (b.oom) { bft_free(b.p); return NULL; }
+    return b.p;
+}
+
+static bft_result bft__write_jsonl(const bft_trainer *t)
+{
+    bft__buf b = {0, 0, 0, 0};
+    char *path;
+    bft_result r;
+    int i;
+    for (i = 0; i < t->n_jsonl; i++) {
+        bft__buf_puts(&b, t->jsonl[i]);
+        bft__buf_puts(&b, "\n");
+    }
+    if (b.oom) { bft_free(b.p); return bft__fail(BFT_ERR_OOM, "out of memory"); }
+    if (!(path = bft__path_join(t->args.output_dir, "trainer_log.jsonl"))) { bft_free(b.p); return bft__fail(BFT_ERR_OOM, "out of memory"); }
+    r = bft_write_file_atomic(path, b.p ? b.p : "", b.n);
+    bft_free(path);
+    bft_free(b.p);
+    return r;
+}
+
+/* Record a log entry as Trainer.log does: log_history (+ "step"), TensorBoard scalars under
+   train/, eval/ or test/ (HF's rewrite_logs), the jsonl file, and a printed dict. */
+static bft_result bft__trainer_log(bft_trainer *t, const bft__kv *kv, int n)
+{
+    bft__kv all[24];
+    char *line;
+    int i;
+    if (n > 23) n = 23;
+    memcpy(all, kv, (size_t)n * sizeof *kv);
+    all[n].key = "step";
+    all[n].v = (double)t->global_step;
+    all[n].is_int = 1;
+    if (!bft__push_str(&t->history, &t->n_history, bft__kv_json(all, n + 1, 1, NULL)) ||
+        !bft__push_str(&t->jsonl, &t->n_jsonl, bft__kv_json(all, n + 1, 0, NULL)))
+        return bft__fail(BFT_ERR_OOM, "out of memory");
+    if (t->tb) {
+        for (i = 0; i < n; i++) {
+            char tag[128];
+            double v = kv[i].v;
+            if (strncmp(kv[i].key, "eval_", 5) == 0) snprintf(tag, sizeof tag, "eval/%s", kv[i].key + 5);
+            else if (strncmp(kv[i].key, "test_", 5) == 0) snprintf(tag, sizeof tag, "test/%s", kv[i].key + 5);
+            else snprintf(tag, sizeof tag, "train/%s", kv[i].key);
+            if (strcmp(kv[i].key, "loss") == 0 && v == v) v = floor(v * 1e4 + 0.5) / 1e4;
+            if (bft_tb_scalar(t->tb, tag, (float)v, t->global_step) != BFT_OK) {
+                bft__tlog(t, "warning: TensorBoard logging stopped: %s", bft_last_error());
+                bft_tb_close(t->tb);
+                t->tb = NULL;
+                break;
+            }
+        }
+    }
+    if ((line = bft__kv_json(kv, n, 1, NULL)) != NULL) {
+        bft__tlog(t, "%s", line);
+        bft_free(line);
+    }
+    return bft__write_jsonl(t);
+}
+
+BERTFT_DEF bft_result bft_trainer_init(bft_trainer *t, bft_model *m, const bft_tokenizer *tok,
+                                       const bft_train_args *args, const char *task)
+{
+    const bft_train_args *a = args;
+    memset(t, 0, sizeof *t);
+    if (a->per_device_train_batch_size < 1 || a->per_device_eval_batch_size < 1)
+        return bft__fail(BFT_ERR_INVALID, "per_device_train_batch_size and per_device_eval_batch_size must be >= 1");
+    if (a->gradient_accumulation_steps < 1)
+        return bft__fail(BFT_ERR_INVALID, "gradient_accumulation_steps must be >= 1");
+    if (!(a->learning_rate >= 0) || !(a->weight_decay >= 0) || !(a->adam_epsilon >= 0) ||
+        !(a->adam_beta1 >= 0 && a->adam_beta1 < 1) || !(a->adam_beta2 >= 0 && a->adam_beta2 < 1))
+        return bft__fail(BFT_ERR_INVALID, "learning_rate, weight_decay, adam_epsilon must be >= 0 and adam betas in [0, 1)");
+    if (!(a->warmup_ratio >= 0 && a->warmup_ratio <= 1) || a->warmup_steps < 0)
+        return bft__fail(BFT_ERR_INVALID, "warmup_ratio must be in [0, 1] and warmup_steps >= 0");
+    if ((a->logging_strategy == BFT_STRATEGY_STEPS && a->logging_steps < 1) ||
+        (a->save_strategy == BFT_STRATEGY_STEPS && a->save_steps < 1))
+        return bft__fail(BFT_ERR_INVALID, "logging_steps and save_steps must be >= 1");
+    if (a->load_best_model_at_end && a->save_strategy != a->eval_strategy)
+        return bft__fail(BFT_ERR_INVALID, "--load_best_model_at_end requires the save and eval strategy to match "
+                         "(as HF: --eval_strategy %s vs --save_strategy %s)",
+                         a->eval_strategy == BFT_STRATEGY_NO ? "no" : a->eval_strategy == BFT_STRATEGY_STEPS ? "steps" : "epoch",
+                         a->save_strategy == BFT_STRATEGY_NO ? "no" : a->save_strategy == BFT_STRATEGY_STEPS ? "steps" : "epoch");
+    if (a->early_stopping_patience > 0 && (!a->load_best_model_at_end || a->eval_strategy == BFT_STRATEGY_NO))
+        return bft__fail(BFT_ERR_INVALID, "early stopping needs --load_best_model_at_end and an eval strategy (as HF's "
+                         "EarlyStoppingCallback)");
+    t->args = *a;
+    t->model = m;
+    t->tokenizer = tok;
+    t->task = task;
+    t->best_step = -1;
+    return bft_adamw_init(&t->opt, m, (float)a->learning_rate, (float)a->adam_beta1, (float)a->adam_beta2,
+                          (float)a->adam_epsilon, (float)a->weight_decay);
+}
+
+BERTFT_DEF void bft_trainer_free(bft_trainer *t)
+{
+    int i;
+    bft_adamw_free(&t->opt);
+    for (i = 0; i < t->n_history; i++) bft_free(t->history[i]);
+    for (i = 0; i < t->n_jsonl; i++) bft_free(t->jsonl[i]);
+    bft_free(t->history);
+    bft_free(t->jsonl);
+    bft_free(t->best_checkpoint);
+    if (t->tb) bft_tb_close(t->tb);
+    memset(t, 0, sizeof *t);
+}
+
+static int bft__pad_id(const bft_trainer *t)
+{
+    return t->tokenizer ? bft_tokenizer_pad_id(t->tokenizer) : t->model->config.pad_token_id;
+}
+
+/* The metric the best model is chosen by, with HF's "eval_" prefix. */
+static void bft__best_metric_name(const bft_trainer *t, char *out, size_t cap)
+{
+    const char *m = t->args.metric_for_best_model ? t->args.metric_for_best_model : "loss";
+    if (strncmp(m, "eval_", 5) == 0) snprintf(out, cap, "%s", m);
+    else snprintf(out, cap, "eval_%s", m);
+}
+
+static int bft__greater_is_better(const bft_trainer *t)
+{
+    const char *m = t->args.metric_for_best_model ? t->args.metric_for_best_model : "loss";
+    size_t n = strlen(m);
+    if (t->args.greater_is_better >= 0) return t->args.greater_is_better;
+    return !(n >= 4 && strcmp(m + n - 4, "loss") == 0);
+}
+
+BERTFT_DEF bft_result bft_trainer_evaluate(bft_trainer *t, const bft_encoded *e, const float *labels,
+                                           const char *prefix, bft_metrics *metrics, double *loss_out,
+                                           float *logits_out)
+{
+    bft_model *m = t->model;
+    int NL = m->config.num_labels, bs = t->args.per_device_eval_batch_size, i, start, nb = 0;
+    int *idx = NULL;
+    float *logits = NULL;
+    double loss_sum = 0, t0 = bft__now(), rt;
+    bft_padded_batch pb;
+    bft_result r = BFT_OK;
+    bft_metrics mt;
+    bft__kv kv[16];
+    char keys[16][64];
+    int nkv = 0;
+    memset(&pb, 0, sizeof pb);
+    memset(&mt, 0, sizeof mt);
+    if (e->n < 1) return bft__fail(BFT_ERR_INVALID, "evaluation set is empty");
+    idx = BFT__NEW(int, bs);
+    logits = logits_out ? logits_out : BFT__NEW(float, (size_t)e->n * NL);
+    if (!idx || !logits) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    for (start = 0; start < e->n; start += bs) {
+        int cnt = e->n - start < bs ? e->n - start : bs;
+        bft_batch b;
+        for (i = 0; i < cnt; i++) idx[i] = start + i;
+        if ((r = bft_collate(&pb, e, idx, cnt, bft__pad_id(t), t->args.pad_to_multiple_of,
+                             t->args.pad_to_max_length ? t->args.max_seq_length : 0, labels)) != BFT_OK)
+            goto done;
+        b = bft_padded_batch_view(&pb);
+        if ((r = bft_forward(m, &b, 0)) != BFT_OK) goto done;
+        memcpy(logits + (size_t)start * NL, m->logits, (size_t)cnt * NL * sizeof(float));
+        /* HF repeats each batch's mean loss batch_size times and averages: a sample-weighted mean */
+        if (labels) loss_sum += (double)m->loss * cnt;
+        nb++;
+    }
+    rt = bft__now() - t0;
+    if (labels) {
+        if ((r = bft_glue_metrics(t->task, logits, e->n, NL, labels, &mt)) != BFT_OK) goto done;
+        snprintf(keys[nkv], 64, "%s_loss", prefix);
+        kv[nkv].key = keys[nkv]; kv[nkv].v = loss_sum / e->n; kv[nkv].is_int = 0; nkv++;
+        for (i = 0; i < mt.n && nkv < 10; i++) {
+            snprintf(keys[nkv], 64, "%s_%s", prefix, mt.names[i]);
+            kv[nkv].key = keys[nkv]; kv[nkv].v = mt.values[i]; kv[nkv].is_int = 0; nkv++;
+        }
+        if (mt.collapsed && NL > 1)
+            bft__tlog(t, "warning: every %s prediction is class %d: the model predicts one class for all %d examples "
+                      "(check the labels, the learning rate, and that the model was trained)", prefix, mt.collapsed_class, e->n);
+        if (!(loss_sum == loss_sum) || loss_sum > DBL_MAX || loss_sum < -DBL_MAX)
+            bft__tlog(t, "warning: %s_loss is %f at step %lld", prefix, loss_sum / e->n, (long long)t->global_step);
+    }
+    snprintf(keys[nkv], 64, "%s_runtime", prefix);
+    kv[nkv].key = keys[nkv]; kv[nkv].v = floor(rt * 1e4 + 0.5) / 1e4; kv[nkv].is_int = 0; nkv++;
+    snprintf(keys[nkv], 64, "%s_samples_per_second", prefix);
+    kv[nkv].key = keys[nkv]; kv[nkv].v = floor(e->n / (rt > 0 ? rt : 1e-9) * 1e3 + 0.5) / 1e3; kv[nkv].is_int = 0; nkv++;
+    snprintf(keys[nkv], 64, "%s_steps_per_second", prefix);
+    kv[nkv].key = keys[nkv]; kv[nkv].v = floor(nb / (rt > 0 ? rt : 1e-9) * 1e3 + 0.5) / 1e3; kv[nkv].is_int = 0; nkv++;
+    kv[nkv].key = "epoch"; kv[nkv].v = t->epoch; kv[nkv].is_int = 0; nkv++;
+    if (labels && (r = bft__trainer_log(t, kv, nkv)) != BFT_OK) goto done;
+    if (metrics) {
+        *metrics = mt;
+        /* the loss travels with the metrics so best-model and early stopping can use "loss" */
+        if (labels && metrics->n < BFT_MAX_METRICS) {
+            metrics->names[metrics->n] = "loss";
+            metrics->values[metrics->n++] = loss_sum / e->n;
+        }
+    }
+    if (loss_out) *loss_out = labels ? loss_sum / e->n : NAN;
+done:
+    bft_padded_batch_free(&pb);
+    bft_free(idx);
+    if (!logits_out) bft_free(logits);
+    return r;
+}
+
+/* Remove a directory and the files in it (checkpoints hold no subdirectories). */
+static bft_result bft__rmtree(const char *dir)
+{
+#ifndef _WIN32
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    if (!d) return BFT_OK;
+    while ((de = readdir(d)) != NULL) {
+        char *p;
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        if (!(p = bft__path_join(dir, de->d_name))) { closedir(d); return bft__fail(BFT_ERR_OOM, "out of memory"); }
+        if (bft__is_dir(p)) bft__rmtree(p);
+        else remove(p);
+        bft_free(p);
+    }
+    closedir(d);
+    if (rmdir(dir) != 0) return bft__fail(BFT_ERR_IO, "%s: cannot remove: %s", dir, strerror(errno));
+#else
+    (void)dir;
+#endif
+    return BFT_OK;
+}
+
+/* Steps of the checkpoint-N directories in `dir`, sorted ascending. */
+static int bft__list_checkpoints(const char *dir, int64_t **steps)
+{
+    int n = 0;
+#ifndef _WIN32
+    DIR *d = opendir(dir);
+    struct dirent *de;
+    *steps = NULL;
+    if (!d) return 0;
+    while ((de = readdir(d)) != NULL) {
+        char *end, *p;
+        long long s;
+        int64_t *ns;
+        if (strncmp(de->d_name, "checkpoint-", 11) != 0) continue;
+        s = strtoll(de->d_name + 11, &end, 10);
+        if (*end || s < 0 || end == de->d_name + 11) continue;
+        p = bft__path_join(dir, de->d_name);
+        if (!p || !bft__is_dir(p)) { bft_free(p); continue; }
+        bft_free(p);
+        ns = (int64_t *)bft__realloc(*steps, (size_t)(n + 1) * sizeof(int64_t));
+        if (!ns) break;
+        *steps = ns;
+        ns[n++] = s;
+    }
+    closedir(d);
+    {
+        int i, j;
+        for (i = 1; i < n; i++)
+            for (j = i; j > 0 && (*steps)[j - 1] > (*steps)[j]; j--) {
+                int64_t x = (*steps)[j];
+                (*steps)[j] = (*steps)[j - 1];
+                (*steps)[j - 1] = x;
+            }
+    }
+#else
+    (void)dir;
+    *steps = NULL;
+#endif
+    return n;
+}
+
+BERTFT_DEF char *bft_last_checkpoint(const char *output_dir)
+{
+    int64_t *steps;
+    int n = bft__list_checkpoints(output_dir, &steps);
+    char name[64], *p = NULL;
+    if (n > 0) {
+        snprintf(name, sizeof name, "checkpoint-%lld", (long long)steps[n - 1]);
+        p = bft__path_join(output_dir, name);
+    }
+    bft_free(steps);
+    return p;
+}
+
+BERTFT_DEF bft_result bft_trainer_save_state(const bft_trainer *t, const char *dir)
+{
+    bft__buf b = {0, 0, 0, 0};
+    char *path;
+    bft_result r;
+    int i;
+    /* keys sorted, as HF's TrainerState.save_to_json (json.dumps(indent=2, sort_keys=True)) */
+    bft__buf_puts(&b, "{\n  \"best_global_step\": ");
+    if (t->has_best) bft__buf_printf(&b, "%lld", (long long)t->best_step); else bft__buf_puts(&b, "null");
+    bft__buf_puts(&b, ",\n  \"best_metric\": ");
+    if (t->has_best) bft__buf_float(&b, t->best_metric); else bft__buf_puts(&b, "null");
+    bft__buf_puts(&b, ",\n  \"best_model_checkpoint\": ");
+    if (t->best_checkpoint) bft__buf_json_str(&b, t->best_checkpoint, strlen(t->best_checkpoint));
+    else bft__buf_puts(&b, "null");
+    bft__buf_puts(&b, ",\n  \"epoch\": ");
+    bft__buf_float(&b, t->epoch);
+    bft__buf_printf(&b, ",\n  \"eval_steps\": %lld,\n  \"global_step\": %lld,\n  \"is_hyper_param_search\": false,\n"
+                        "  \"is_local_process_zero\": true,\n  \"is_world_process_zero\": true,\n  \"log_history\": [",
+                    (long long)(t->args.eval_steps > 0 ? t->args.eval_steps : t->args.logging_steps),
+                    (long long)t->global_step);
+    for (i = 0; i < t->n_history; i++) {
+        bft__buf_puts(&b, i ? ",\n    " : "\n    ");
+        bft__buf_puts(&b, t->history[i]);
+    }
+    bft__buf_printf(&b, "%s],\n  \"logging_steps\": %lld,\n  \"max_steps\": %lld,\n  \"num_input_tokens_seen\": 0,\n"
+                        "  \"num_train_epochs\": %lld,\n  \"save_steps\": %lld,\n",
+                    t->n_history ? "\n  " : "", (long long)t->args.logging_steps, (long long)t->max_steps,
+                    (long long)ceil(t->args.num_train_epochs), (long long)t->args.save_steps);
+    bft__buf_printf(&b, "  \"stateful_callbacks\": {\n    \"TrainerControl\": {\n      \"args\": {\n"
+                        "        \"should_epoch_stop\": false,\n        \"should_evaluate\": false,\n"
+                        "        \"should_log\": false,\n        \"should_save\": true,\n"
+                        "        \"should_training_stop\": %s\n      },\n      \"attributes\": {}\n    }\n  },\n",
+                    t->stop || t->global_step >= t->max_steps ? "true" : "false");
+    bft__buf_puts(&b, "  \"total_flos\": ");
+    bft__buf_float(&b, t->total_flos);
+    bft__buf_printf(&b, ",\n  \"train_batch_size\": %d,\n  \"trial_name\": null,\n  \"trial_params\": null\n}\n",
+                    t->args.per_device_train_batch_size);
+    if (b.oom || !(path = bft__path_join(dir, "trainer_state.json"))) { bft_free(b.p); return bft__fail(BFT_ERR_OOM, "out of memory"); }
+    r = bft_write_file_atomic(path, b.p, b.n);
+    bft_free(path);
+    bft_free(b.p);
+    return r;
+}
+
+/* optimizer.safetensors: exp_avg.<name> and exp_avg_sq.<name> per parameter, and the step. */
+static bft_result bft__save_optimizer(const bft_trainer *t, const char *dir)
+{
+    const bft_model *m = t->model;
+    int n = 2 * m->num_tensors + 1, k;
+    const char **names = BFT__NEW(const char *, n);
+    char *namebuf = (char *)bft__malloc((size_t)n * 112);
+    int *nd = BFT__NEW(int, n);
+    const int64_t **shapes = BFT__NEW(const int64_t *, n);
+    const float **data = BFT__NEW(const float *, n);
+    int64_t one = 1;
+    float step = (float)t->opt.step;
+    char *path = bft__path_join(dir, "optimizer.safetensors");
+    bft_result r;
+    if (!names || !namebuf || !nd || !shapes || !data || !path) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    for (k = 0; k < m->num_tensors; k++) {
+        const bft_tensor_info *ti = &m->tensors[k];
+        snprintf(namebuf + (size_t)(2 * k) * 112, 112, "exp_avg.%s", ti->name);
+        snprintf(namebuf + (size_t)(2 * k + 1) * 112, 112, "exp_avg_sq.%s", ti->name);
+        names[2 * k] = namebuf + (size_t)(2 * k) * 112;
+        names[2 * k + 1] = namebuf + (size_t)(2 * k + 1) * 112;
+        nd[2 * k] = nd[2 * k + 1] = ti->ndim;
+        shapes[2 * k] = shapes[2 * k + 1] = ti->shape;
+        data[2 * k] = t->opt.m + ti->offset;
+        data[2 * k + 1] = t->opt.v + ti->offset;
+    }
+    names[n - 1] = "step";
+    nd[n - 1] = 1;
+    shapes[n - 1] = &one;
+    data[n - 1] = &step;
+    r = bft_st_write(path, n, names, nd, shapes, data);
+done:
+    bft_free((void *)names); bft_free(namebuf); bft_free(nd); bft_free((void *)shapes); bft_free((void *)data); bft_free(path);
+    return r;
+}
+
+static bft_result bft__write_text(const char *dir, const char *name, const char *text)
+{
+    char *p = bft__path_join(dir, name);
+    bft_result r;
+    if (!p) return bft__fail(BFT_ERR_OOM, "out of memory");
+    r = bft_write_file_atomic(p, text, strlen(text));
+    bft_free(p);
+    return r;
+}
+
+static bft_result bft__save_scheduler(const bft_trainer *t, const char *dir)
+{
+    char s[512];
+    snprintf(s, sizeof s, "{\n  \"lr_scheduler_type\": \"%s\",\n  \"base_lr\": %.17g,\n  \"last_epoch\": %lld,\n"
+             "  \"warmup_steps\": %lld,\n  \"total_steps\": %lld\n}\n",
+             t->args.lr_scheduler_type == BFT_SCHED_LINEAR ? "linear"
+             : t->args.lr_scheduler_type == BFT_SCHED_CONSTANT ? "constant" : "constant_with_warmup",
+             t->args.learning_rate, (long long)t->global_step, (long long)t->warmup, (long long)t->max_steps);
+    return bft__write_text(dir, "scheduler.json", s);
+}
+
+/* Is `v` better than the best so far, as HF's operator(metric_value, best) */
+static int bft__better(const bft_trainer *t, double v, double best)
+{
+    return bft__greater_is_better(t) ? v > best : v < best;
+}
+
+/* Delete old checkpoints beyond save_total_limit, keeping the best one (HF's _rotate_checkpoints). */
+static void bft__rotate_checkpoints(bft_trainer *t)
+{
+    int64_t *steps;
+    int n, limit = t->args.save_total_limit, i, best = -1;
+    if (limit <= 0) return;
+    n = bft__list_checkpoints(t->args.output_dir, &steps);
+    for (i = 0; i < n; i++)
+        if (t->best_step == steps[i] && t->best_checkpoint) best = i;
+    /* HF moves the best checkpoint next to the newest, so it is deleted last */
+    for (i = best; best >= 0 && i < n - 2; i++) {
+        int64_t x = steps[i];
+        steps[i] = steps[i + 1];
+        steps[i + 1] = x;
+    }
+    if (limit == 1 && best >= 0 && best != n - 1) limit = 2;
+    for (i = 0; i < n - limit; i++) {
+        char name[64], *p;
+        snprintf(name, sizeof name, "checkpoint-%lld", (long long)steps[i]);
+        if ((p = bft__path_join(t->args.output_dir, name))) {
+            bft__tlog(t, "Deleting older checkpoint [%s] due to save_total_limit", p);
+            bft__rmtree(p);
+            bft_free(p);
+        }
+    }
+    bft_free(steps);
+}
+
+static char *bft__args_json(const bft_train_args *a);
+
+/* checkpoint-N: written in tmp-checkpoint-N, then renamed, so a crash never leaves a partial
+   checkpoint under the real name. */
+static bft_result bft__save_checkpoint(bft_trainer *t, const bft_metrics *last_metrics, int have_metrics)
+{
+    char name[64], tmpname[64], *dir = NULL, *tmp = NULL, *aj = NULL;
+    bft_result r;
+    snprintf(name, sizeof name, "checkpoint-%lld", (long long)t->global_step);
+    snprintf(tmpname, sizeof tmpname, "tmp-checkpoint-%lld", (long long)t->global_step);
+    dir = bft__path_join(t->args.output_dir, name);
+    tmp = bft__path_join(t->args.output_dir, tmpname);
+    if (!dir || !tmp) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    /* the best model is decided at save time from the latest evaluation, as HF does */
+    if (have_metrics && t->args.load_best_model_at_end) {
+        char mn[96];
+        double v;
+        int i;
+        bft__best_metric_name(t, mn, sizeof mn);
+        v = NAN;
+        for (i = 0; i < last_metrics->n; i++) {
+            char full[96];
+            snprintf(full, sizeof full, "eval_%s", last_metrics->names[i]);
+            if (strcmp(full, mn) == 0) v = last_metrics->values[i];
+        }
+        if (v != v) {
+            r = bft__fail(BFT_ERR_INVALID, "metric_for_best_model %s is not among the evaluation metrics", mn);
+            goto done;
+        }
+        if (!t->has_best || bft__better(t, v, t->best_metric)) {
+            t->has_best = 1;
+            t->best_metric = v;
+            t->best_step = t->global_step;
+            bft_free(t->best_checkpoint);
+            t->best_checkpoint = bft__strdup(dir);
+        }
+    }
+    bft__rmtree(tmp);
+    if ((r = bft_model_save(t->model, tmp)) != BFT_OK) goto done;
+    if (t->tokenizer && (r = bft_tokenizer_save(t->tokenizer, tmp)) != BFT_OK) goto done;
+    if ((r = bft__save_optimizer(t, tmp)) != BFT_OK) goto done;
+    if ((r = bft__save_scheduler(t, tmp)) != BFT_OK) goto done;
+    if (!(aj = bft__args_json(&t->args))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    if ((r = bft__write_text(tmp, "training_args.json", aj)) != BFT_OK) goto done;
+    if ((r = bft_trainer_save_state(t, tmp)) != BFT_OK) goto done;
+    if (bft__is_dir(dir)) bft__rmtree(dir);
+    if (rename(tmp, dir) != 0) {
+        r = bft__fail(BFT_ERR_IO, "%s: cannot rename the finished checkpoint into place: %s", dir, strerror(errno));
+        goto done;
+    }
+    bft__rotate_checkpoints(t);
+    r = BFT_OK;
+done:
+    if (r != BFT_OK && tmp) bft__rmtree(tmp);
+    bft_free(dir);
+    bft_free(tmp);
+    bft_free(aj);
+    return r;
+}
+
+static char *bft__args_json(const bft_train_args *a)
+{
+    static const char *const strat[] = {"no", "steps", "epoch"};
+    bft__buf b = {0, 0, 0, 0};
+    bft__buf_puts(&b, "{\n  \"output_dir\": ");
+    bft__buf_json_str(&b, a->output_dir, strlen(a->output_dir));
+    bft__buf_puts(&b, ",\n  \"learning_rate\": "); bft__buf_float(&b, a->learning_rate);
+    bft__buf_puts(&b, ",\n  \"weight_decay\": "); bft__buf_float(&b, a->weight_decay);
+    bft__buf_puts(&b, ",\n  \"adam_beta1\": "); bft__buf_float(&b, a->adam_beta1);
+    bft__buf_puts(&b, ",\n  \"adam_beta2\": "); bft__buf_float(&b, a->adam_beta2);
+    bft__buf_puts(&b, ",\n  \"adam_epsilon\": "); bft__buf_float(&b, a->adam_epsilon);
+    bft__buf_puts(&b, ",\n  \"max_grad_norm\": "); bft__buf_float(&b, a->max_grad_norm);
+    bft__buf_puts(&b, ",\n  \"num_train_epochs\": "); bft__buf_float(&b, a->num_train_epochs);
+    bft__buf_printf(&b, ",\n  \"max_steps\": %lld,\n  \"per_device_train_batch_size\": %d,\n"
+                        "  \"per_device_eval_batch_size\": %d,\n  \"gradient_accumulation_steps\": %d,\n"
+                        "  \"lr_scheduler_type\": \"%s\",\n  \"warmup_steps\": %lld,\n  \"warmup_ratio\": ",
+                    (long long)a->max_steps, a->per_device_train_batch_size, a->per_device_eval_batch_size,
+                    a->gradient_accumulation_steps,
+                    a->lr_scheduler_type == BFT_SCHED_LINEAR ? "linear"
+                    : a->lr_scheduler_type == BFT_SCHED_CONSTANT ? "constant" : "constant_with_warmup",
+                    (long long)a->warmup_steps);
+    bft__buf_float(&b, a->warmup_ratio);
+    bft__buf_printf(&b, ",\n  \"seed\": %llu,\n  \"data_seed\": %lld,\n  \"logging_strategy\": \"%s\",\n"
+                        "  \"logging_steps\": %lld,\n  \"logging_first_step\": %s,\n  \"eval_strategy\": \"%s\",\n"
+                        "  \"eval_steps\": %lld,\n  \"save_strategy\": \"%s\",\n  \"save_steps\": %lld,\n"
+                        "  \"save_total_limit\": %d,\n  \"load_best_model_at_end\": %s,\n"
+                        "  \"early_stopping_patience\": %d,\n  \"no_shuffle\": %s,\n  \"group_by_length\": %s,\n"
+                        "  \"pad_to_multiple_of\": %d,\n  \"pad_to_max_length\": %s,\n  \"max_seq_length\": %d\n}\n",
+                    (unsigned long long)a->seed, (long long)a->data_seed, strat[a->logging_strategy],
+                    (long long)a->logging_steps, a->logging_first_step ? "true" : "false", strat[a->eval_strategy],
+                    (long long)a->eval_steps, strat[a->save_strategy], (long long)a->save_steps, a->save_total_limit,
+                    a->load_best_model_at_end ? "true" : "false", a->early_stopping_patience,
+                    a->no_shuffle ? "true" : "false", a->group_by_length ? "true" : "false", a->pad_to_multiple_of,
+                    a->pad_to_max_length ? "true" : "false", a->max_seq_length);
+    if (b.oom) { bft_free(b.p); return NULL; }
+    return b.p;
+}
+
+/* Resume: weights, optimizer state and trainer_state.json of a checkpoint directory. */
+static bft_result bft__load_checkpoint(bft_trainer *t, const char *dir)
+{
+    char *p = NULL, *text = NULL;
+    size_t len;
+    bft_st_file st;
+    bft__json j;
+    bft_result r;
+    int k, e;
+    memset(&st, 0, sizeof st);
+    memset(&j, 0, sizeof j);
+    if (!(p = bft__path_join(dir, "model.safetensors"))) return bft__fail(BFT_ERR_OOM, "out of memory");
+    r = bft_model_load_safetensors(t->model, p, t->args.seed);
+    bft_free(p);
+    if (r != BFT_OK) return r;
+    if (t->model->load_report) {
+        r = bft__fail(BFT_ERR_FORMAT, "%s: checkpoint does not match the model: %s", dir, t->model->load_report);
+        return r;
+    }
+    if (!(p = bft__path_join(dir, "optimizer.safetensors"))) return bft__fail(BFT_ERR_OOM, "out of memory");
+    r = bft_st_read(&st, p);
+    bft_free(p);
+    if (r != BFT_OK) return r;
+    for (k = 0; k < t->model->num_tensors; k++) {
+        const bft_tensor_info *ti = &t->model->tensors[k];
+        char nm[128];
+        const bft_st_tensor *a, *b;
+        snprintf(nm, sizeof nm, "exp_avg.%s", ti->name);
+        a = bft_st_get(&st, nm);
+        snprintf(nm, sizeof nm, "exp_avg_sq.%s", ti->name);
+        b = bft_st_get(&st, nm);
+        if (!a || !b || a->numel != ti->numel || b->numel != ti->numel) {
+            bft_st_free(&st);
+            return bft__fail(BFT_ERR_FORMAT, "%s/optimizer.safetensors: missing or mis-shaped state for %s", dir, ti->name);
+        }
+        memcpy(t->opt.m + ti->offset, a->data, ti->numel * sizeof(float));
+        memcpy(t->opt.v + ti->offset, b->data, ti->numel * sizeof(float));
+    }
+    {
+        const bft_st_tensor *s = bft_st_get(&st, "step");
+        if (!s || s->numel != 1) { bft_st_free(&st); return bft__fail(BFT_ERR_FORMAT, "%s/optimizer.safetensors: no step", dir); }
+        t->opt.step = (int64_t)s->data[0];
+    }
+    bft_st_free(&st);
+    if (!(p = bft__path_join(dir, "trainer_state.json"))) return bft__fail(BFT_ERR_OOM, "out of memory");
+    r = bft_read_file(p, &text, &len);
+    if (r == BFT_OK) r = bft__json_parse(&j, text, len, p);
+    bft_free(p);
+    if (r != BFT_OK) { bft_free(text); return r; }
+    k = bft__json_get(&j, 0, "global_step");
+    if (k < 0 || j.nodes[k].type != BFT__J_NUM || j.nodes[k].num < 0) {
+        r = bft__fail(BFT_ERR_FORMAT, "%s/trainer_state.json: no global_step", dir);
+        goto done;
+    }
+    t->global_step = (int64_t)j.nodes[k].num;
+    if ((k = bft__json_get(&j, 0, "total_flos")) >= 0 && j.nodes[k].type == BFT__J_NUM) t->total_flos = j.nodes[k].num;
+    if ((k = bft__json_get(&j, 0, "epoch")) >= 0 && j.nodes[k].type == BFT__J_NUM) t->epoch = j.nodes[k].num;
+    if ((k = bft__json_get(&j, 0, "best_metric")) >= 0 && j.nodes[k].type == BFT__J_NUM) {
+        t->has_best = 1;
+        t->best_metric = j.nodes[k].num;
+    }
+    if ((k = bft__json_get(&j, 0, "best_global_step")) >= 0 && j.nodes[k].type == BFT__J_NUM) t->best_step = (int64_t)j.nodes[k].num;
+    if ((k = bft__json_get(&j, 0, "best_model_checkpoint")) >= 0 && j.nodes[k].type == BFT__J_STR)
+        t->best_checkpoint = bft__json_strdup(&j, k, NULL);
+    if ((k = bft__json_get(&j, 0, "log_history")) >= 0 && j.nodes[k].type == BFT__J_ARR) {
+        for (e = j.nodes[k].first; e >= 0; e = j.nodes[e].next) {
+            char *s = bft__strndup(text + j.nodes[e].start, j.nodes[e].end - j.nodes[e].start);
+            if (!bft__push_str(&t->history, &t->n_history, s)) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+        }
+    }
+    r = BFT_OK;
+done:
+    bft__json_free(&j);
+    bft_free(text);
+    return r;
+}
+
+/* trainer_log.jsonl of the interrupted run, cut to the entries up to the resumed step. */
+static void bft__load_jsonl(bft_trainer *t)
+{
+    char *p = bft__path_join(t->args.output_dir, "trainer_log.jsonl"), *text = NULL, *line, *nl;
+    size_t len;
+    int i;
+    if (p && bft_read_file(p, &text, &len) == BFT_OK) {
+        for (line = text; *line; line = nl + 1) {
+            bft__json j;
+            int k;
+            nl = strchr(line, '\n');
+            if (!nl) break;
+            if (bft__json_parse(&j, line, (size_t)(nl - line), "trainer_log.jsonl") != BFT_OK) continue;
+            k = bft__json_get(&j, 0, "step");
+            if (k >= 0 && j.nodes[k].type == BFT__J_NUM && j.nodes[k].num <= (double)t->global_step)
+                bft__push_str(&t->jsonl, &t->n_jsonl, bft__strndup(line, (size_t)(nl - line)));
+            bft__json_free(&j);
+        }
+    } else {
+        for (i = 0; i < t->n_history; i++) bft__push_str(&t->jsonl, &t->n_jsonl, bft__strdup(t->history[i]));
+    }
+    bft_free(p);
+    bft_free(text);
+}
+
+static void bft__progress(const bft_trainer *t, double loss)
+{
+    double el = bft__now() - t->t_start, rate = t->global_step / (el > 0 ? el : 1e-9);
+    double eta = rate > 0 ? (t->max_steps - t->global_step) / rate : 0;
+    int show = t->args.progress;
+#ifndef _WIN32
+    if (show < 0) show = isatty(2);
+#else
+    if (show < 0) show = 0;
+#endif
+    if (show) {
+        int w = 30, i, fill = (int)(w * (double)t->global_step / (t->max_steps > 0 ? t->max_steps : 1));
+        char bar[64];
+        for (i = 0; i < w; i++) bar[i] = i < fill ? '#' : ' ';
+        bar[w] = 0;
+        fprintf(stderr, "\r%3d%%|%s| %lld/%lld [%02d:%02d<%02d:%02d, %.2fit/s, loss=%.4f, epoch=%.2f]",
+                (int)(100.0 * t->global_step / (t->max_steps > 0 ? t->max_steps : 1)), bar, (long long)t->global_step,
+                (long long)t->max_steps, (int)(el / 60), (int)el % 60, (int)(eta / 60), (int)eta % 60, rate, loss, t->epoch);
+        if (t->global_step >= t->max_steps) fprintf(stderr, "\n");
+        fflush(stderr);
+    } else {
+        int64_t every = t->max_steps / 20 > 0 ? t->max_steps / 20 : 1;
+        if (t->global_step % every == 0 || t->global_step == t->max_steps)
+            bft__tlog(t, "step %lld/%lld (%d%%), epoch %.2f, loss %.4f, %.2f it/s, eta %dm%02ds", (long long)t->global_step,
+                      (long long)t->max_steps, (int)(100.0 * t->global_step / t->max_steps), t->epoch, loss, rate,
+                      (int)(eta / 60), (int)eta % 60);
+    }
+}
+
+BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train, const float *train_labels,
+                                        const bft_encoded *eval, const float *eval_labels)
+{
+    const bft_train_args *a = &t->args;
+    bft_model *m = t->model;
+    int bs = a->per_device_train_batch_size, GA = a->gradient_accumulation_steps;
+    int64_t steps_in_epoch, upd_per_epoch, num_epochs, epoch, start_step = 0, last_logged, eval_every;
+    int64_t skip_micro = 0, epochs_trained = 0;
+    uint64_t data_seed = a->data_seed >= 0 ? (uint64_t)a->data_seed : a->seed;
+    int *order = NULL, *lengths = NULL;
+    bft_padded_batch pb;
+    bft_result r = BFT_OK;
+    double tr_loss = 0, total_loss = 0, step_loss = 0, non_emb;
+    float grad_norm = 0;
+    bft_metrics last_metrics;
+    int have_metrics = 0, k;
+    memset(&pb, 0, sizeof pb);
+    memset(&last_metrics, 0, sizeof last_metrics);
+    if (!train || train->n < 1) return bft__fail(BFT_ERR_INVALID, "the training set is empty");
+    if (!train_labels) return bft__fail(BFT_ERR_INVALID, "the training set has no labels");
+    if (a->eval_strategy != BFT_STRATEGY_NO && (!eval || !eval_labels))
+        return bft__fail(BFT_ERR_INVALID, "--eval_strategy %s needs an evaluation set with labels",
+                         a->eval_strategy == BFT_STRATEGY_STEPS ? "steps" : "epoch");
+    if ((r = bft_mkdirs(a->output_dir)) != BFT_OK) return r;
+
+    steps_in_epoch = bft_num_batches(train->n, bs, 0);
+    /* an epoch's last micro-batches form an update of their own when they do not fill GA */
+    upd_per_epoch = (steps_in_epoch + GA - 1) / GA;
+    if (a->max_steps > 0) {
+        t->max_steps = a->max_steps;
+        num_epochs = (a->max_steps + upd_per_epoch - 1) / upd_per_epoch;
+    } else {
+        t->max_steps = (int64_t)ceil(a->num_train_epochs * (double)upd_per_epoch);
+        num_epochs = (int64_t)ceil(a->num_train_epochs);
+    }
+    if (t->max_steps < 1) return bft__fail(BFT_ERR_INVALID, "nothing to train: num_train_epochs %g gives 0 steps", a->num_train_epochs);
+    t->warmup = a->warmup_steps > 0 ? a->warmup_steps : (int64_t)ceil(t->max_steps * a->warmup_ratio);
+    eval_every = a->eval_steps > 0 ? a->eval_steps : a->logging_steps;
+
+    if (a->resume_from_checkpoint) {
+        if ((r = bft__load_checkpoint(t, a->resume_from_checkpoint)) != BFT_OK) return r;
+        bft__load_jsonl(t);
+        start_step = t->global_step;
+        epochs_trained = start_step / upd_per_epoch;
+        skip_micro = (start_step % upd_per_epoch) * GA;
+        bft__tlog(t, "Resuming from %s: global step %lld, epoch %lld, skipping %lld batches of it",
+                  a->resume_from_checkpoint, (long long)start_step, (long long)epochs_trained, (long long)skip_micro);
+    }
+    if (a->report_to_tensorboard && !t->tb) {
+        char *ld = NULL;
+        if (a->logging_dir) ld = bft__strdup(a->logging_dir);
+        else {
+            char host[128] = "localhost", name[256];
+            time_t now = time(NULL);
+            struct tm *tmv = localtime(&now);
+            char stamp[64];
+#ifndef _WIN32
+            if (gethostname(host, sizeof host) != 0) strcpy(host, "localhost");
+            host[sizeof host - 1] = 0;
+#endif
+            /* HF's default: runs/<Mon DD_HH-MM-SS>_<host> */
+            strftime(stamp, sizeof stamp, "%b%d_%H-%M-%S", tmv);
+            snprintf(name, sizeof name, "runs/%s_%s", stamp, host);
+            ld = bft__path_join(a->output_dir, name);
+        }
+        if (!ld) return bft__fail(BFT_ERR_OOM, "out of memory");
+        r = bft_mkdirs(ld);
+        if (r == BFT_OK) r = bft_tb_open(&t->tb, ld);
+        bft_free(ld);
+        if (r != BFT_OK) return r;
+    }
+    order = BFT__NEW(int, train->n);
+    if (a->group_by_length) lengths = BFT__NEW(int, train->n);
+    if (!order || (a->group_by_length && !lengths)) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    if (lengths) bft_encoded_lengths(train, lengths);
+    /* HF's total_flos: 6 * (parameters outside the embeddings) * tokens */
+    non_emb = (double)m->num_params;
+    for (k = 0; k < m->num_tensors; k++)
+        if (strstr(m->tensors[k].name, "embeddings.")) non_emb -= (double)m->tensors[k].numel;
+
+    bft__tlog(t, "***** Running training *****");
+    bft__tlog(t, "  Num examples = %d", train->n);
+    bft__tlog(t, "  Num Epochs = %lld", (long long)num_epochs);
+    bft__tlog(t, "  Instantaneous batch size per device = %d", bs);
+    bft__tlog(t, "  Gradient Accumulation steps = %d", GA);
+    bft__tlog(t, "  Total optimization steps = %lld", (long long)t->max_steps);
+    bft__tlog(t, "  Number of trainable parameters = %lu", (unsigned long)m->num_params);
+    t->t_start = bft__now();
+    last_logged = t->global_step;
+    bft_zero_grad(m);
+    for (epoch = epochs_trained; epoch < num_epochs && !t->stop && t->global_step < t->max_steps; epoch++) {
+        int64_t step;
+        int micro_in_update = 0;
+        if (a->group_by_length)
+            r = bft_length_grouped_order(order, lengths, train->n, bs * GA, data_seed, epoch);
+        else
+            r = bft_sampler_order(order, train->n, !a->no_shuffle, data_seed, epoch);
+        if (r != BFT_OK) goto done;
+        step_loss = 0;
+        for (step = 0; step < steps_in_epoch; step++) {
+            int cnt = (int)(train->n - step * bs < bs ? train->n - step * bs : bs);
+            int update_now = (step + 1) % GA == 0 || step + 1 == steps_in_epoch;
+            int micro_total = update_now ? micro_in_update + 1 : GA;
+            bft_batch b;
+            if (epoch == epochs_trained && step < skip_micro) continue;
+            if ((r = bft_collate(&pb, train, order + step * bs, cnt, bft__pad_id(t), a->pad_to_multiple_of,
+                                 a->pad_to_max_length ? a->max_seq_length : 0, train_labels)) != BFT_OK)
+                goto done;
+            b = bft_padded_batch_view(&pb);
+            /* dropout masks depend only on (seed, step, micro-batch): a resumed run draws the same */
+            bft_model_seed(m, a->seed * 1000003ull + (uint64_t)t->global_step * 1024u + (uint64_t)micro_in_update);
+            if ((r = bft_forward(m, &b, 1)) != BFT_OK) goto done;
+            (void)micro_total;
+            if ((r = bft_backward_scaled(m, 1.0f / (float)GA)) != BFT_OK) goto done;
+            step_loss += (double)m->loss / GA;
+            t->total_flos += 6.0 * non_emb * (double)b.batch_size * b.seq_len;
+            micro_in_update++;
+            if (!update_now) continue;
+            micro_in_update = 0;
+            /* clip, step, schedule (Trainer order); a non-finite loss or norm skips the update */
+            if (a->max_grad_norm > 0) r = bft_clip_grad_norm(m, (float)a->max_grad_norm, &grad_norm);
+            else r = bft_clip_grad_norm(m, FLT_MAX, &grad_norm);
+            if (r != BFT_OK || !(step_loss == step_loss) || step_loss > DBL_MAX) {
+                bft__tlog(t, "warning: step %lld: loss %g, gradient norm %g: update skipped",
+                          (long long)t->global_step + 1, step_loss, (double)grad_norm);
+                r = BFT_OK;
+            } else {
+                bft_adamw_step(&t->opt, m, bft_lr_at(a->lr_scheduler_type, a->learning_rate, t->global_step, t->warmup,
+                                                     t->max_steps));
+            }
+            bft_zero_grad(m);
+            t->global_step++;
+            t->epoch = (double)epoch + (double)(step + 1) / (double)steps_in_epoch;
+            tr_loss += step_loss;
+            total_loss += step_loss;
+            bft__progress(t, step_loss);
+            step_loss = 0;
+            {
+                int is_epoch_end = step + 1 == steps_in_epoch;
+                int do_log = (a->logging_strategy == BFT_STRATEGY_STEPS && t->global_step % a->logging_steps == 0) ||
+                             (a->logging_first_step && t->global_step == 1) ||
+                             (a->logging_strategy == BFT_STRATEGY_EPOCH && is_epoch_end);
+                int do_eval = (a->eval_strategy == BFT_STRATEGY_STEPS && t->global_step % eval_every == 0) ||
+                              (a->eval_strategy == BFT_STRATEGY_EPOCH && is_epoch_end);
+                int do_save = (a->save_strategy == BFT_STRATEGY_STEPS && t->global_step % a->save_steps == 0) ||
+                              (a->save_strategy == BFT_STRATEGY_EPOCH && is_epoch_end);
+                if (do_log) {
+                    bft__kv kv[4];
+                    kv[0].key = "loss"; kv[0].v = tr_loss / (double)(t->global_step - last_logged); kv[0].is_int = 0;
+                    kv[1].key = "grad_norm"; kv[1].v = grad_norm; kv[1].is_int = 0;
+                    /* after scheduler.step(): the rate of the next step, as HF logs it */
+                    kv[2].key = "learning_rate";
+                    kv[2].v = bft_lr_at(a->lr_scheduler_type, a->learning_rate, t->global_step, t->warmup, t->max_steps);
+                    kv[2].is_int = 0;
+                    kv[3].key = "epoch"; kv[3].v = t->epoch; kv[3].is_int = 0;
+                    tr_loss = 0;
+                    last_logged = t->global_step;
+                    if ((r = bft__trainer_log(t, kv, 4)) != BFT_OK) goto done;
+                }
+                if (do_eval) {
+                    if ((r = bft_trainer_evaluate(t, eval, eval_labels, "eval", &last_metrics, NULL, NULL)) != BFT_OK) goto done;
+                    have_metrics = 1;
+                    if (a->early_stopping_patience > 0) {
+                        char mn[96];
+                        double v = NAN;
+                        int i;
+                        bft__best_metric_name(t, mn, sizeof mn);
+                        for (i = 0; i < last_metrics.n; i++) {
+                            char full[96];
+                            snprintf(full, sizeof full, "eval_%s", last_metrics.names[i]);
+                            if (strcmp(full, mn) == 0) v = last_metrics.values[i];
+                        }
+                        if (!t->es_has || (bft__better(t, v, t->es_best) && fabs(v - t->es_best) > a->early_stopping_threshold)) {
+                            t->es_best = v;
+                            t->es_has = 1;
+                            t->bad_evals = 0;
+                        } else if (++t->bad_evals >= a->early_stopping_patience) {
+                            bft__tlog(t, "Early stopping: %s did not improve for %d evaluations", mn, t->bad_evals);
+                            t->stop = 1;
+                        }
+                    }
+                }
+                if (do_save && (r = bft__save_checkpoint(t, &last_metrics, have_metrics)) != BFT_OK) goto done;
+            }
+            if (t->stop || t->global_step >= t->max_steps) break;
+        }
+    }
+    {
+        double rt = bft__now() - t->t_start;
+        int64_t run_steps = t->global_step - start_step;
+        double samples = (double)a->per_device_train_batch_size * GA * (double)t->max_steps;
+        bft__kv kv[6];
+        t->train_loss = run_steps > 0 ? total_loss / (double)run_steps : NAN;
+        kv[0].key = "train_runtime"; kv[0].v = floor(rt * 1e4 + 0.5) / 1e4; kv[0].is_int = 0;
+        kv[1].key = "train_samples_per_second"; kv[1].v = floor(samples / (rt > 0 ? rt : 1e-9) * 1e3 + 0.5) / 1e3; kv[1].is_int = 0;
+        kv[2].key = "train_steps_per_second"; kv[2].v = floor(t->max_steps / (rt > 0 ? rt : 1e-9) * 1e3 + 0.5) / 1e3; kv[2].is_int = 0;
+        kv[3].key = "total_flos"; kv[3].v = t->total_flos; kv[3].is_int = 0;
+        kv[4].key = "train_loss"; kv[4].v = t->train_loss; kv[4].is_int = 0;
+        kv[5].key = "epoch"; kv[5].v = t->epoch; kv[5].is_int = 0;
+        if ((r = bft__trainer_log(t, kv, 6)) != BFT_OK) goto done;
+    }
+    if (a->load_best_model_at_end && t->best_checkpoint) {
+        char *p = bft__path_join(t->best_checkpoint, "model.safetensors");
+        bft__tlog(t, "Loading best model from %s (score: %g).", t->best_checkpoint, t->best_metric);
+        r = p ? bft_model_load_safetensors(m, p, a->seed) : bft__fail(BFT_ERR_OOM, "out of memory");
+        bft_free(p);
+        if (r != BFT_OK) goto done;
+    }
+    r = bft_trainer_save_state(t, a->output_dir);
+done:
+    if (t->tb) bft_tb_flush(t->tb);
+    bft_padded_batch_free(&pb);
+    bft_free(order);
+    bft_free(lengths);
+    return r;
+}
+
+BERTFT_DEF bft_result bft_save_metrics(const char *output_dir, const char *split, int n, const char *const *keys,
+                                       const double *values)
+{
+    char name[64], *path, *text = NULL;
+    bft__buf b = {0, 0, 0, 0};
+    bft_result r;
+    int i, k;
+    size_t len;
+    bft__json j;
+    /* {split}_results.json: keys sorted, as json.dumps(sort_keys=True) */
+    int *ord = BFT__NEW(int, n > 0 ? n : 1);
+    if (!ord) return bft__fail(BFT_ERR_OOM, "out of memory");
+    for (i = 0; i < n; i++) ord[i] = i;
+    for (i = 1; i < n; i++)
+        for (k = i; k > 0 && strcmp(keys[ord[k - 1]], keys[ord[k]]) > 0; k--) { int x = ord[k]; ord[k] = ord[k - 1]; ord[k - 1] = x; }
+    bft__buf_puts(&b, "{");
+    for (i = 0; i < n; i++) {
+        bft__buf_puts(&b, i ? ",\n    " : "\n    ");
+        bft__buf_json_str(&b, keys[ord[i]], strlen(keys[ord[i]]));
+        bft__buf_puts(&b, ": ");
+        if (values[ord[i]] == floor(values[ord[i]]) && fabs(values[ord[i]]) < 1e15 &&
+            (strstr(keys[ord[i]], "samples") && !strstr(keys[ord[i]], "per_second")))
+            bft__buf_printf(&b, "%lld", (long long)values[ord[i]]);
+        else bft__buf_float(&b, values[ord[i]]);
+    }
+    bft__buf_puts(&b, "\n}");
+    bft_free(ord);
+    snprintf(name, sizeof name, "%s_results.json", split);
+    if (b.oom || !(path = bft__path_join(output_dir, name))) { bft_free(b.p); return bft__fail(BFT_ERR_OOM, "out of memory"); }
+    r = bft_write_file_atomic(path, b.p, b.n);
+    bft_free(path);
+    if (r != BFT_OK) { bft_free(b.p); return r; }
+    /* all_results.json: the union of every split's metrics (earlier ones kept) */
+    if (!(path = bft__path_join(output_dir, "all_results.json"))) { bft_free(b.p); return bft__fail(BFT_ERR_OOM, "out of memory"); }
+    if (bft_read_file(path, &text, &len) == BFT_OK && bft__json_parse(&j, text, len, path) == BFT_OK) {
+        bft__buf all = {0, 0, 0, 0};
+        int first = 1;
+        bft__buf_puts(&all, "{");
+        if (j.nodes[0].type == BFT__J_OBJ)
+            for (k = j.nodes[0].first; k >= 0; k = j.nodes[k].next) {
+                int dup = 0;
+                for (i = 0; i < n; i++) dup |= bft__json_streq(&j, k, keys[i]);
+                if (dup) continue;
+                bft__buf_puts(&all, first ? "\n    " : ",\n    ");
+                first = 0;
+                bft__buf_put(&all, text + j.nodes[k].start - 1, j.nodes[k].end - j.nodes[k].start + 2);
+                bft__buf_puts(&all, ": ");
+                bft__buf_put(&all, text + j.nodes[j.nodes[k].first].start, j.nodes[j.nodes[k].first].end - j.nodes[j.nodes[k].first].start);
+            }
+        bft__json_free(&j);
+        if (n) {
+            bft__buf_puts(&all, first ? "\n    " : ",\n    ");
+            bft__buf_put(&all, b.p + 6, b.n - 6 - 2); /* the new members, without braces */
+        }
+        bft__buf_puts(&all, "\n}");
+        r = all.oom ? bft__fail(BFT_ERR_OOM, "out of memory") : bft_write_file_atomic(path, all.p, all.n);
+        bft_free(all.p);
+    } else {
+        r = bft_write_file_atomic(path, b.p, b.n);
+    }
+    bft_free(text);
+    bft_free(path);
+    bft_free(b.p);
+    return r;
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* 9. Checkpoint I/O: safetensors                                                              */

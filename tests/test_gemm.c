@@ -1,0 +1,342 @@
+/* tests/test_gemm.c - bft_sgemm: every kernel this build and CPU can run, against a reference
+   computed here in double precision, on odd shapes, all transpose combinations, padded strides,
+   alpha/beta cases (beta = 0 over NaN), K = 0, and thread-count independence (bitwise). */
+#define BERTFT_IMPLEMENTATION
+#include "../bertft.h"
+#include "test.h"
+#include <float.h>
+
+#define SENTINEL (-7777.0f) /* what C holds beyond column N (must survive) */
+
+static uint64_t rng = 0x1234567887654321ull;
+static float frand(void) /* uniform in [-1, 1) */
+{
+    rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+    return (float)((rng >> 40) * (1.0 / 8388608.0) - 1.0);
+}
+
+typedef struct prob {
+    int ta, tb, M, N, K, lda, ldb, ldc;
+    float alpha, beta;
+    float *A, *B, *C0;  /* inputs; C0 is C before the call */
+    double *ref, *bound; /* expected C and the sum of |terms| (error scale) */
+} prob;
+
+/* rows x cols with row stride ld: random values, NaN in the padding so reading it shows */
+static float *operand(int rows, int cols, int ld)
+{
+    size_t n = (size_t)(rows > 0 ? rows : 1) * (size_t)(ld > 0 ? ld : 1), i;
+    float *x = (float *)malloc(n * sizeof(float));
+    for (i = 0; i < n; i++) x[i] = ((int)(i % (size_t)(ld > 0 ? ld : 1)) < cols) ? frand() : NAN;
+    return x;
+}
+
+static void prob_init(prob *p, int ta, int tb, int M, int N, int K, int pad, float alpha, float beta)
+{
+    int i, j, k;
+    int arows = ta ? K : M, acols = ta ? M : K, brows = tb ? N : K, bcols = tb ? K : N;
+    p->ta = ta; p->tb = tb; p->M = M; p->N = N; p->K = K;
+    p->lda = acols + pad; p->ldb = bcols + (pad * 3) % 7; p->ldc = N + (pad ? 1 + pad / 2 : 0);
+    if (p->lda < 1) p->lda = 1;
+    if (p->ldb < 1) p->ldb = 1;
+    p->alpha = alpha; p->beta = beta;
+    p->A = operand(arows, acols, p->lda);
+    p->B = operand(brows, bcols, p->ldb);
+    p->C0 = (float *)malloc(sizeof(float) * (size_t)(M ? M : 1) * (size_t)p->ldc);
+    for (i = 0; i < M; i++)
+        for (j = 0; j < p->ldc; j++)
+            p->C0[(size_t)i * p->ldc + j] = j >= N ? SENTINEL : beta == 0.0f ? NAN : frand();
+    p->ref = (double *)malloc(sizeof(double) * (size_t)(M ? M : 1) * (size_t)(N ? N : 1));
+    p->bound = (double *)malloc(sizeof(double) * (size_t)(M ? M : 1) * (size_t)(N ? N : 1));
+    for (i = 0; i < M; i++)
+        for (j = 0; j < N; j++) {
+            double s = 0, b = 0, c = p->C0[(size_t)i * p->ldc + j];
+            for (k = 0; k < K && alpha != 0.0f; k++) {
+                double x = ta ? p->A[(size_t)k * p->lda + i] : p->A[(size_t)i * p->lda + k];
+                double y = tb ? p->B[(size_t)j * p->ldb + k] : p->B[(size_t)k * p->ldb + j];
+                s += x * y;
+                b += fabs(x * y);
+            }
+            p->ref[(size_t)i * N + j] = alpha * s + (beta != 0.0f ? beta * c : 0.0);
+            p->bound[(size_t)i * N + j] = fabs(alpha) * b + (beta != 0.0f ? fabs(beta * c) : 0.0);
+        }
+}
+
+static void prob_free(prob *p)
+{
+    free(p->A); free(p->B); free(p->C0); free(p->ref); free(p->bound);
+}
+
+/* Run bft_sgemm (or the reference) on a copy of C0 and check every element. */
+static int prob_check(const prob *p, int use_ref, const char *what)
+{
+    size_t n = (size_t)(p->M ? p->M : 1) * (size_t)p->ldc;
+    float *C = (float *)malloc(n * sizeof(float));
+    int i, j, bad = 0;
+    memcpy(C, p->C0, n * sizeof(float));
+    (use_ref ? bft_sgemm_ref : bft_sgemm)(p->ta, p->tb, p->M, p->N, p->K, p->alpha, p->A, p->lda,
+                                         p->B, p->ldb, p->beta, C, p->ldc);
+    for (i = 0; i < p->M && !bad; i++)
+        for (j = 0; j < p->ldc && !bad; j++) {
+            float got = C[(size_t)i * p->ldc + j];
+            if (j >= p->N) {
+                if (got != SENTINEL) bad = 1;
+            } else {
+                double want = p->ref[(size_t)i * p->N + j];
+                /* float sums of K products: error <= ~K * eps * sum|terms| (+ the alpha/beta step) */
+                double tol = (p->K + 4) * (double)FLT_EPSILON * p->bound[(size_t)i * p->N + j] + 1e-30;
+                if (!(fabs(got - want) <= tol)) bad = 1;
+            }
+            if (bad)
+                CHECK(0, "%s: ta=%d tb=%d M=%d N=%d K=%d lda=%d ldb=%d ldc=%d alpha=%g beta=%g: C[%d,%d] = %.9g, want %.9g%s",
+                      what, p->ta, p->tb, p->M, p->N, p->K, p->lda, p->ldb, p->ldc, p->alpha, p->beta, i, j,
+                      got, j < p->N ? p->ref[(size_t)i * p->N + j] : SENTINEL, j >= p->N ? " (padding overwritten)" : "");
+        }
+    free(C);
+    return !bad;
+}
+
+static const float alphas[] = { 1.0f, 1.0f, -0.5f, 0.25f, 2.0f };
+static const float betas[] = { 0.0f, 1.0f, 2.0f, 0.0f, -1.0f };
+
+static const char *cur_kernel = "";
+
+/* Every combination of odd sizes, all four transposes, paddings and alpha/beta cycling. The
+   problems and their double-precision references are made once and shared by all kernels. */
+static const int small_sz[] = { 1, 2, 7, 15, 17, 33, 64, 65, 129 };
+#define NSMALL ((int)(sizeof small_sz / sizeof small_sz[0]))
+static prob small_probs[NSMALL * NSMALL * NSMALL * 4];
+static int small_made;
+
+static void test_gemm_small_shapes(void)
+{
+    const int np = NSMALL * NSMALL * NSMALL * 4;
+    int n, fails = 0;
+    if (!small_made) {
+        for (n = 0; n < np; n++) {
+            int t = n % 4, c = n / 4 % NSMALL, b = n / 4 / NSMALL % NSMALL, a = n / 4 / NSMALL / NSMALL;
+            prob_init(&small_probs[n], t & 1, t >> 1, small_sz[a], small_sz[b], small_sz[c], (n % 3) * 5,
+                      alphas[n % 5], betas[n % 5]);
+        }
+        small_made = 1;
+    }
+    for (n = 0; n < np; n++)
+        if (!prob_check(&small_probs[n], 0, cur_kernel) && ++fails > 5) return;
+}
+
+static void free_small_shapes(void)
+{
+    int n;
+    if (small_made)
+        for (n = 0; n < NSMALL * NSMALL * NSMALL * 4; n++) prob_free(&small_probs[n]);
+    small_made = 0;
+}
+
+/* Shapes that cross the cache blocks (KC = 256, MC = 128..192, NC = 3072) and BERT-like ones. */
+static const int big_shapes[][3] = {
+    { 300, 300, 300 }, { 1, 300, 300 }, { 300, 1, 300 }, { 300, 300, 1 }, { 17, 3100, 65 },
+    { 300, 17, 257 },  { 193, 65, 256 }, { 145, 33, 513 }, { 129, 3073, 7 }, { 64, 2, 768 },
+    { 2, 768, 64 },    { 385, 40, 600 }
+};
+
+static void test_gemm_big_shapes(void)
+{
+    int s, t, n = 0;
+    for (s = 0; s < (int)(sizeof big_shapes / sizeof big_shapes[0]); s++)
+        for (t = 0; t < 4; t++, n++) {
+            prob p;
+            prob_init(&p, t & 1, t >> 1, big_shapes[s][0], big_shapes[s][1], big_shapes[s][2], (n % 3) * 5,
+                      alphas[n % 5], betas[(n + 1) % 5]);
+            prob_check(&p, 0, cur_kernel);
+            prob_free(&p);
+        }
+}
+
+/* Attention-like views: Q, K at row stride 3 * 768 inside a fused QKV buffer, C a head slice. */
+static void test_gemm_attention_strides(void)
+{
+    const int T = 67, D = 64, ld = 3 * 768;
+    float *qkv = operand(T, ld, ld), *ctx = (float *)malloc(sizeof(float) * T * 768);
+    float *probs = (float *)malloc(sizeof(float) * T * T);
+    int i, j, k, bad = 0;
+    for (i = 0; i < T * 768; i++) ctx[i] = SENTINEL;
+    /* scores = Q K^T / 8 (beta 0 over NaN), then ctx[:, 64:128] = probs V */
+    for (i = 0; i < T * T; i++) probs[i] = NAN;
+    bft_sgemm(0, 1, T, T, D, 0.125f, qkv + 64, ld, qkv + 768 + 64, ld, 0.0f, probs, T);
+    bft_sgemm(0, 0, T, D, T, 1.0f, probs, T, qkv + 2 * 768 + 64, ld, 0.0f, ctx + 64, 768);
+    for (i = 0; i < T && !bad; i++)
+        for (j = 0; j < 768 && !bad; j++) {
+            double s = 0, b = 0;
+            float got = ctx[i * 768 + j];
+            if (j < 64 || j >= 128) { if (got != SENTINEL) bad = 1; continue; }
+            for (k = 0; k < T; k++) {
+                double x = probs[i * T + k] * (double)qkv[(size_t)k * ld + 2 * 768 + j];
+                s += x;
+                b += fabs(x);
+            }
+            if (!(fabs(got - s) <= (T + 4) * FLT_EPSILON * b + 1e-30)) bad = 1;
+        }
+    CHECK(!bad, "%s: attention-style strided product wrong", cur_kernel);
+    for (i = 0; i < T && bad == 0; i++)
+        for (j = 0; j < T; j++) {
+            double s = 0, b = 0;
+            for (k = 0; k < D; k++) {
+                double x = 0.125 * qkv[(size_t)i * ld + 64 + k] * (double)qkv[(size_t)j * ld + 768 + 64 + k];
+                s += x;
+                b += fabs(x);
+            }
+            if (!(fabs(probs[i * T + j] - s) <= (D + 4) * FLT_EPSILON * b + 1e-30)) { bad = 1; break; }
+        }
+    CHECK(!bad, "%s: attention-style scores wrong", cur_kernel);
+    free(qkv); free(ctx); free(probs);
+}
+
+/* Degenerate sizes: K = 0 gives C = beta * C; alpha = 0 does not read A or B; M or N = 0 no-op. */
+static void test_gemm_degenerate(void)
+{
+    float A[4] = { NAN, NAN, NAN, NAN }, B[4] = { NAN, NAN, NAN, NAN }, C[6];
+    int i;
+    for (i = 0; i < 6; i++) C[i] = NAN;
+    bft_sgemm(0, 0, 2, 3, 0, 1.0f, A, 1, B, 3, 0.0f, C, 3);
+    for (i = 0; i < 6; i++) CHECK(C[i] == 0.0f, "%s: K=0 beta=0: C[%d] = %g", cur_kernel, i, C[i]);
+    for (i = 0; i < 6; i++) C[i] = (float)i;
+    bft_sgemm(1, 1, 2, 3, 0, 1.0f, A, 2, B, 1, 1.0f, C, 3);
+    for (i = 0; i < 6; i++) CHECK(C[i] == (float)i, "%s: K=0 beta=1: C[%d] = %g", cur_kernel, i, C[i]);
+    bft_sgemm(0, 1, 2, 3, 0, 1.0f, A, 1, B, 1, 0.5f, C, 3);
+    for (i = 0; i < 6; i++) CHECK(C[i] == 0.5f * (float)i, "%s: K=0 beta=0.5: C[%d] = %g", cur_kernel, i, C[i]);
+    bft_sgemm(0, 0, 2, 3, 1, 0.0f, A, 1, B, 3, 2.0f, C, 3);
+    for (i = 0; i < 6; i++) CHECK(C[i] == (float)i, "%s: alpha=0: C[%d] = %g", cur_kernel, i, C[i]);
+    bft_sgemm(0, 0, 0, 3, 1, 1.0f, A, 1, B, 3, 0.0f, C, 3);
+    bft_sgemm(0, 0, 2, 0, 1, 1.0f, A, 1, B, 1, 0.0f, C, 1);
+    for (i = 0; i < 6; i++) CHECK(C[i] == (float)i, "%s: M or N = 0 wrote C[%d] = %g", cur_kernel, i, C[i]);
+    bft_sgemm_ref(0, 0, 2, 3, 0, 1.0f, A, 1, B, 3, 0.0f, C, 3);
+    for (i = 0; i < 6; i++) CHECK(C[i] == 0.0f, "ref: K=0 beta=0: C[%d] = %g", i, C[i]);
+}
+
+/* The same product with 1, 2 and 3 threads must be bitwise identical; so must products run from
+   inside a parallel loop (one thread each) and the same products run alone. */
+static void test_gemm_threads(void)
+{
+#ifdef _OPENMP
+    static const int sh[][5] = { /* M, N, K, ta, tb */
+        { 300, 200, 600, 0, 0 }, { 300, 200, 600, 0, 1 }, { 300, 200, 600, 1, 0 }, { 300, 200, 600, 1, 1 },
+        { 16, 768, 300, 0, 1 },  { 5, 1000, 100, 1, 0 },  { 768, 64, 1000, 1, 0 }, { 400, 3100, 30, 0, 0 }
+    };
+    const int nsh = (int)(sizeof sh / sizeof sh[0]);
+    int s, nt, saved = omp_get_max_threads();
+    float *out[8];
+    for (s = 0; s < nsh; s++) {
+        prob p;
+        size_t n;
+        float *C1 = NULL;
+        prob_init(&p, sh[s][3], sh[s][4], sh[s][0], sh[s][1], sh[s][2], 3, 1.0f, s % 2 ? 1.0f : 0.0f);
+        n = (size_t)p.M * (size_t)p.ldc;
+        for (nt = 1; nt <= 3; nt++) {
+            float *C = (float *)malloc(n * sizeof(float));
+            memcpy(C, p.C0, n * sizeof(float));
+            omp_set_num_threads(nt);
+            bft_sgemm(p.ta, p.tb, p.M, p.N, p.K, p.alpha, p.A, p.lda, p.B, p.ldb, p.beta, C, p.ldc);
+            if (nt == 1) C1 = C;
+            else {
+                CHECK(memcmp(C, C1, n * sizeof(float)) == 0, "%s: %dx%dx%d ta=%d tb=%d: %d threads differ from 1",
+                      cur_kernel, p.M, p.N, p.K, p.ta, p.tb, nt);
+                free(C);
+            }
+        }
+        omp_set_num_threads(saved);
+        /* inside a parallel region: the call must run single-threaded and give the same bits */
+        {
+            int r;
+            for (r = 0; r < 8; r++) {
+                out[r] = (float *)malloc(n * sizeof(float));
+                memcpy(out[r], p.C0, n * sizeof(float));
+            }
+#pragma omp parallel for num_threads(2) schedule(dynamic, 1)
+            for (r = 0; r < 8; r++)
+                bft_sgemm(p.ta, p.tb, p.M, p.N, p.K, p.alpha, p.A, p.lda, p.B, p.ldb, p.beta, out[r], p.ldc);
+            for (r = 0; r < 8; r++) {
+                CHECK(memcmp(out[r], C1, n * sizeof(float)) == 0, "%s: %dx%dx%d: call %d inside a parallel loop differs",
+                      cur_kernel, p.M, p.N, p.K, r);
+                free(out[r]);
+            }
+        }
+        prob_check(&p, 0, cur_kernel);
+        free(C1);
+        prob_free(&p);
+    }
+#endif
+}
+
+/* The reference itself (used as the fallback when packing buffers cannot be allocated). */
+static void test_gemm_reference(void)
+{
+    static const int sh[][3] = { { 1, 1, 1 }, { 7, 15, 17 }, { 33, 2, 65 }, { 64, 129, 7 } };
+    int s, t, n = 0;
+    for (s = 0; s < 4; s++)
+        for (t = 0; t < 4; t++, n++) {
+            prob p;
+            prob_init(&p, t & 1, t >> 1, sh[s][0], sh[s][1], sh[s][2], n % 2 * 4, alphas[n % 5], betas[n % 5]);
+            prob_check(&p, 1, "ref");
+            prob_free(&p);
+        }
+}
+
+static void test_gemm_kernel_selection(void)
+{
+    const char *const *names = bft_gemm_kernels();
+    int i;
+    CHECK(names && names[0], "bft_gemm_kernels() is empty");
+    if (!names || !names[0]) return;
+    for (i = 0; names[i]; i++) {
+        CHECK_OK(bft_gemm_set_kernel(names[i]));
+        CHECK(strcmp(bft_gemm_kernel(), names[i]) == 0, "set %s, got %s", names[i], bft_gemm_kernel());
+    }
+    CHECK(strcmp(names[i - 1], "scalar") == 0, "the portable kernel is missing from the list");
+    CHECK(bft_gemm_set_kernel("nonexistent") == BFT_ERR_UNSUPPORTED, "unknown kernel accepted");
+    CHECK(strlen(bft_last_error()) > 0, "no message for an unknown kernel");
+    CHECK(strcmp(bft_gemm_kernel(), names[i - 1]) == 0, "a failed set changed the kernel");
+    CHECK_OK(bft_gemm_set_kernel(NULL));
+    CHECK(strcmp(bft_gemm_kernel(), names[0]) == 0, "auto picked %s, best is %s", bft_gemm_kernel(), names[0]);
+#if defined(__x86_64__) && !defined(BERTFT_NO_SIMD)
+    if (__builtin_cpu_supports("avx512f"))
+        CHECK(strcmp(names[0], "avx512") == 0, "CPU has AVX-512 but the best kernel is %s", names[0]);
+#endif
+#if defined(__aarch64__) && !defined(BERTFT_NO_SIMD)
+    CHECK(strcmp(names[0], "neon") == 0, "aarch64 without the neon kernel");
+#endif
+}
+
+static char test_name_buf[96];
+#define RUN_KERNEL_TEST(fn, kname)                                                         \
+    do {                                                                                   \
+        snprintf(test_name_buf, sizeof test_name_buf, "%s[%s]", #fn, kname);               \
+        bft_t_name = test_name_buf;                                                        \
+        bft_t_failures_now = 0;                                                            \
+        fn();                                                                              \
+        if (bft_t_failures_now) { bft_t_fail++; printf("FAIL %s\n", test_name_buf); }     \
+        else { bft_t_pass++; printf("ok %s\n", test_name_buf); }                         \
+        fflush(stdout);                                                                    \
+    } while (0)
+
+int main(void)
+{
+    const char *const *names = bft_gemm_kernels();
+    int i;
+    printf("# gemm kernels:");
+    for (i = 0; names[i]; i++) printf(" %s", names[i]);
+    printf(" (auto: %s)\n", bft_gemm_kernel());
+    RUN_TEST(test_gemm_kernel_selection);
+    RUN_TEST(test_gemm_reference);
+    for (i = 0; names[i]; i++) {
+        cur_kernel = names[i];
+        if (bft_gemm_set_kernel(names[i]) != BFT_OK) { printf("FAIL set kernel %s\n", names[i]); bft_t_fail++; continue; }
+        RUN_KERNEL_TEST(test_gemm_degenerate, names[i]);
+        RUN_KERNEL_TEST(test_gemm_small_shapes, names[i]);
+        RUN_KERNEL_TEST(test_gemm_big_shapes, names[i]);
+        RUN_KERNEL_TEST(test_gemm_attention_strides, names[i]);
+        RUN_KERNEL_TEST(test_gemm_threads, names[i]);
+    }
+    bft_gemm_set_kernel(NULL);
+    free_small_shapes();
+    TEST_MAIN_END();
+}
