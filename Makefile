@@ -16,8 +16,12 @@ EXAMPLE_SRCS := $(wildcard examples/*.c)
 EXAMPLES  := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EXAMPLE_SRCS))
 HDRS      := bertft.h $(wildcard wip/*.h) tests/test.h
 
-.PHONY: all test clean
-all: bertft $(EXAMPLES)
+.PHONY: all test clean bench
+all: bertft $(EXAMPLES) $(BUILD)/plot_run
+
+$(BUILD)/plot_run: tools/plot_run.c $(HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -o $@ tools/plot_run.c $(LDLIBS)
 
 bertft: tools/cli.c $(HDRS)
 	$(CC) $(CFLAGS) -o $@ tools/cli.c $(LDLIBS)
@@ -32,6 +36,18 @@ $(BUILD)/test_%: tests/test_%.c $(HDRS)
 
 test: all $(TESTS)
 	@bash tests/run.sh $(TESTS)
+
+# bertft against PyTorch on this CPU, side by side (minutes; not part of the tests)
+bench: $(BUILD)/bench $(BUILD)/bench_gemm
+	@bash tools/bench.sh
+
+$(BUILD)/bench: tools/bench.c $(HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -o $@ tools/bench.c $(LDLIBS)
+
+$(BUILD)/bench_gemm: tools/bench_gemm.c $(HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -o $@ tools/bench_gemm.c $(LDLIBS)
 
 clean:
 	rm -rf $(BUILD) bertft

@@ -296,6 +296,24 @@ BERTFT_DEF double bft_lr_at(bft_schedule s, double base_lr, int64_t step, int64_
 /* ------------------------------------------------------------------------------------------ */
 typedef enum bft_strategy { BFT_STRATEGY_NO = 0, BFT_STRATEGY_STEPS = 1, BFT_STRATEGY_EPOCH = 2 } bft_strategy;
 
+/* Another device that runs the model's steps in place of the CPU (bertft_cuda.h provides one:
+   bft_cuda_device). The trainer calls these instead of bft_forward / bft_backward_scaled /
+   bft_zero_grad / bft_clip_grad_norm / bft_adamw_step; weights and optimizer state live on the
+   device, and `to_host` copies them back into the host model and optimizer before anything is
+   saved, `to_device` sends them after loading (start, resume, best model). The forward sets
+   m->loss and m->logits in host memory. */
+typedef struct bft_device {
+    const char *name;
+    void *ctx;
+    bft_result (*forward)(void *ctx, bft_model *m, const bft_batch *b, int training);
+    bft_result (*backward)(void *ctx, bft_model *m, float scale);
+    bft_result (*zero_grad)(void *ctx, bft_model *m);
+    bft_result (*clip_grad_norm)(void *ctx, bft_model *m, float max_norm, float *total_norm);
+    bft_result (*adamw_step)(void *ctx, bft_model *m, bft_adamw *opt, double lr);
+    bft_result (*to_host)(void *ctx, bft_model *m, bft_adamw *opt);
+    bft_result (*to_device)(void *ctx, bft_model *m, const bft_adamw *opt);
+} bft_device;
+
 /* HF TrainingArguments that matter here, with HF's defaults from bft_train_args_default. */
 typedef struct bft_train_args {
     const char *output_dir;
@@ -335,6 +353,7 @@ typedef struct bft_train_args {
     int report_to_tensorboard;         /* 1 */
     int progress;                      /* -1: a bar when stderr is a terminal, 1 always, 0 plain lines */
     const char *resume_from_checkpoint;/* a checkpoint-N directory, or NULL */
+    const bft_device *device;          /* NULL: the CPU */
     /* where progress lines and warnings go (NULL: nowhere) */
     void (*log)(void *user, const char *line);
     void *log_user;
@@ -1566,34 +1585,36 @@ BERTFT_DEF bft_result bft_config_save(const bft_config *c, const char *path)
    unless its comment says otherwise. Reductions over tokens run in a fixed order per output
    element, so results do not depend on the number of threads. */
 
-/* Dropout masks come from a counter-based generator: element i of a mask is a hash of
-   (key, i), where the key is drawn from the model's generator once per mask. Any thread can
-   produce any element, and the mask does not depend on the thread count. */
-static uint32_t bft__hash_u32(uint64_t key, uint64_t i)
+/* Dropout masks are never stored. Element i of a mask keeps its value when
+   hash(key, i) >= p * 2^32, where the 64-bit key is drawn from the model's generator once per
+   dropout site and forward pass; backward recomputes the same bits from the key. Any thread can
+   produce any element, so masks do not depend on the thread count, and they cost no memory
+   (BERT-base at batch 32 x 128 would need 370 MB of byte masks). The hash is murmur3's 32-bit
+   finalizer on (i * golden ratio + key), cheap enough to vectorise. */
+static uint32_t bft__drop_hash(uint64_t key, uint32_t i)
 {
-    uint64_t z = key + i * 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return (uint32_t)((z ^ (z >> 31)) >> 32);
+    uint32_t h = i * 0x9E3779B9u + (uint32_t)key;
+    h ^= h >> 16; h *= 0x85EBCA6Bu; h ^= h >> 13; h *= 0xC2B2AE35u; h ^= h >> 16;
+    h ^= (uint32_t)(key >> 32);
+    h *= 0x27D4EB2Du; h ^= h >> 15;
+    return h;
 }
 
-/* mask[i] = 1 with probability 1-p (keep), 0 otherwise; n elements. */
-static void bft__dropout_mask(uint8_t *mask, size_t n, float p, uint64_t key)
+static uint32_t bft__drop_threshold(float p)
 {
-    /* keep when the 32-bit hash >= p * 2^32 */
-    uint64_t thr = (uint64_t)((double)p * 4294967296.0);
-    long long i, nn = (long long)n;
-    BFT__OMP(parallel for schedule(static) if (nn > 65536))
-    for (i = 0; i < nn; i++) mask[i] = (uint8_t)(bft__hash_u32(key, (uint64_t)i) >= thr);
+    double t = (double)p * 4294967296.0;
+    return t >= 4294967295.0 ? 4294967295u : (uint32_t)t;
 }
 
-/* y = x * mask / (1 - p) in place (inverted dropout, as torch.nn.Dropout). */
-static void bft__dropout_apply(float *x, const uint8_t *mask, size_t n, float p)
+/* Inverted dropout in place, as torch.nn.Dropout: x[i] = keep ? x[i] / (1 - p) : 0, where element
+   i uses mask index offset + i. */
+static void bft__dropout(float *x, size_t n, float p, uint64_t key, size_t offset)
 {
     float scale = 1.0f / (1.0f - p);
+    uint32_t thr = bft__drop_threshold(p);
     long long i, nn = (long long)n;
     BFT__OMP(parallel for schedule(static) if (nn > 65536))
-    for (i = 0; i < nn; i++) x[i] = mask[i] ? x[i] * scale : 0.0f;
+    for (i = 0; i < nn; i++) x[i] = bft__drop_hash(key, (uint32_t)(offset + (size_t)i)) >= thr ? x[i] * scale : 0.0f;
 }
 
 /* Embeddings. out[N,C] = word[ids] + type[type_ids] + pos[t] (HF adds in this order). */
@@ -1750,7 +1771,7 @@ static void bft__gelu_bwd(float *dx, const float *x, const float *dout, size_t n
    finfo(float32).min does (exp underflows to exactly 0); a row with no valid key becomes
    uniform, as HF's does because every score then rounds to the same value. */
 static void bft__attention_fwd_one(float *ctx, int ldc, float *probs, float *pd, const float *Q, const float *K,
-                                   const float *V, int ld, const int32_t *mask, const uint8_t *dmask,
+                                   const float *V, int ld, const int32_t *mask, uint64_t dkey, size_t doff,
                                    float p_drop, int T, int D)
 {
     int i, j, any = 0;
@@ -1769,9 +1790,9 @@ static void bft__attention_fwd_one(float *ctx, int ldc, float *probs, float *pd,
         }
         for (j = 0; j < T; j++) s[j] /= sum;
     }
-    if (dmask) { /* pd = dropout(probs), into a scratch buffer: backward needs probs itself */
-        float keep = 1.0f / (1.0f - p_drop);
-        for (i = 0; i < T * T; i++) pd[i] = dmask[i] ? probs[i] * keep : 0.0f;
+    if (p_drop > 0) { /* pd = dropout(probs), into a scratch buffer: backward needs probs itself */
+        memcpy(pd, probs, (size_t)T * T * sizeof(float));
+        bft__dropout(pd, (size_t)T * T, p_drop, dkey, doff);
     } else pd = probs;
     bft_sgemm(0, 0, T, D, T, 1.0f, pd, T, V, ld, 0.0f, ctx, ldc);
 }
@@ -1782,20 +1803,17 @@ static void bft__attention_fwd_one(float *ctx, int ldc, float *probs, float *pd,
    Masked keys have P = 0, so they receive no gradient. Writes dQ, dK, dV (stride ld). */
 static void bft__attention_bwd_one(float *dQ, float *dK, float *dV, const float *dctx, int ldc,
                                    const float *probs, float *pd, float *dp, const float *Q, const float *K,
-                                   const float *V, int ld, const uint8_t *dmask, float p_drop, int T, int D)
+                                   const float *V, int ld, uint64_t dkey, size_t doff, float p_drop, int T, int D)
 {
     int i, j;
     float scale = 1.0f / sqrtf((float)D);
-    if (dmask) {
-        float keep = 1.0f / (1.0f - p_drop);
-        for (i = 0; i < T * T; i++) pd[i] = dmask[i] ? probs[i] * keep : 0.0f;
+    if (p_drop > 0) {
+        memcpy(pd, probs, (size_t)T * T * sizeof(float));
+        bft__dropout(pd, (size_t)T * T, p_drop, dkey, doff);
     } else pd = (float *)probs;
     bft_sgemm(0, 1, T, T, D, 1.0f, dctx, ldc, V, ld, 0.0f, dp, T);
     bft_sgemm(1, 0, T, D, T, 1.0f, pd, T, dctx, ldc, 0.0f, dV, ld);
-    if (dmask) {
-        float keep = 1.0f / (1.0f - p_drop);
-        for (i = 0; i < T * T; i++) dp[i] = dmask[i] ? dp[i] * keep : 0.0f;
-    }
+    if (p_drop > 0) bft__dropout(dp, (size_t)T * T, p_drop, dkey, doff);
     for (i = 0; i < T; i++) {
         const float *pr = probs + (size_t)i * T;
         float *d = dp + (size_t)i * T, dot = 0.0f;
@@ -1998,31 +2016,31 @@ BERTFT_DEF const bft_tensor_info *bft_model_find_tensor(const bft_model *m, cons
     return NULL;
 }
 
-/* Activations of one forward pass, in one float arena and one byte arena (dropout masks),
+/* Activations of one forward pass, in one float arena,
    laid out for the batch's B and T; the arenas grow when a larger batch arrives. */
 struct bft_acts {
     float *mem;
-    uint8_t *bytes;
-    size_t cap, cap_bytes;
+    size_t cap;
+    uint64_t *drop_keys;               /* [2 + 3L]: dropout keys of embeddings, classifier, and per
+                                          layer attention probs, attention output, output */
+    int keys_for_layers;
     int B, T;
     /* per batch */
     int32_t *ids, *types, *mask;      /* copies of the batch, [N] */
     float *labels;                     /* [B] */
     float *emb_in, *emb_mean, *emb_rstd; /* [N,C], [N], [N] */
-    uint8_t *emb_drop;                 /* [N,C] */
     float *hidden;                     /* [L+1, N, C]: layer inputs, then the final output */
     /* per layer, L copies each */
     float *qkv;                        /* [N, 3C] */
     float *probs;                      /* [B, H, T, T] */
-    uint8_t *att_drop;                 /* [B, H, T, T] */
     float *ctx;                        /* [N, C] */
     float *ln1_in, *ln1_mean, *ln1_rstd, *ln1_out; /* [N,C] [N] [N] [N,C] */
-    uint8_t *ao_drop, *o_drop;         /* [N, C] each */
-    float *inter_pre, *inter_act;      /* [N, I] each */
+    float *inter_pre;                  /* [N, I]: before GELU */
+    float *inter_act;                  /* [N, I], one buffer for all layers: GELU output, recomputed
+                                          in backward (saves L x N x I floats) */
     float *ln2_in, *ln2_mean, *ln2_rstd; /* [N,C] [N] [N] */
     /* head */
     float *pool_in, *pooled, *cls_in;  /* [B, C] each */
-    uint8_t *cls_drop;                 /* [B, C] */
     float *logits, *dlogits;           /* [B, NL] */
     float *dcls, *dpool;               /* [B, C]: d(cls_in), d(pooler input) */
     /* backward scratch */
@@ -2032,9 +2050,8 @@ struct bft_acts {
 
 /* One layer's slice of the per-layer arrays. */
 typedef struct bft__lacts {
-    float *x, *qkv, *probs, *ctx, *ln1_in, *ln1_mean, *ln1_rstd, *ln1_out, *inter_pre, *inter_act, *ln2_in,
+    float *x, *qkv, *probs, *ctx, *ln1_in, *ln1_mean, *ln1_rstd, *ln1_out, *inter_pre, *ln2_in,
         *ln2_mean, *ln2_rstd, *out;
-    uint8_t *att_drop, *ao_drop, *o_drop;
 } bft__lacts;
 
 static bft__lacts bft__layer_acts(const bft_acts *a, const bft_config *c, int l)
@@ -2046,91 +2063,81 @@ static bft__lacts bft__layer_acts(const bft_acts *a, const bft_config *c, int l)
     v.out = a->hidden + (ul + 1) * N * C;
     v.qkv = a->qkv + ul * N * 3 * C;
     v.probs = a->probs + ul * P;
-    v.att_drop = a->att_drop + ul * P;
     v.ctx = a->ctx + ul * N * C;
     v.ln1_in = a->ln1_in + ul * N * C;
     v.ln1_mean = a->ln1_mean + ul * N;
     v.ln1_rstd = a->ln1_rstd + ul * N;
     v.ln1_out = a->ln1_out + ul * N * C;
-    v.ao_drop = a->ao_drop + ul * N * C;
-    v.o_drop = a->o_drop + ul * N * C;
     v.inter_pre = a->inter_pre + ul * N * I;
-    v.inter_act = a->inter_act + ul * N * I;
     v.ln2_in = a->ln2_in + ul * N * C;
     v.ln2_mean = a->ln2_mean + ul * N;
     v.ln2_rstd = a->ln2_rstd + ul * N;
     return v;
 }
 
-/* Lay the arrays out in the arenas (base == NULL: only count). Returns floats and bytes needed. */
-static void bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, int threads, size_t *nf, size_t *nb)
+/* Lay the arrays out in the arena (a == NULL: only count the floats needed). */
+static size_t bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, int threads)
 {
     size_t N = (size_t)B * T, C = (size_t)c->hidden_size, I = (size_t)c->intermediate_size;
     size_t L = (size_t)c->num_hidden_layers, NL = (size_t)c->num_labels;
     size_t P = (size_t)B * c->num_attention_heads * T * T;
-    size_t f = 0, b = 0;
+    size_t f = 0;
     float *fb = a ? a->mem : NULL;
-    uint8_t *bb = a ? a->bytes : NULL;
+    /* each array starts on a 64-byte boundary */
 #define BFT__F(ptr, n) do { if (fb) a->ptr = fb + f; f += (n); f = (f + 15) & ~(size_t)15; } while (0)
 #define BFT__I(ptr, n) do { if (fb) a->ptr = (int32_t *)(void *)(fb + f); f += (n); f = (f + 15) & ~(size_t)15; } while (0)
-#define BFT__B(ptr, n) do { if (bb) a->ptr = bb + b; b += (n); b = (b + 63) & ~(size_t)63; } while (0)
     BFT__I(ids, N); BFT__I(types, N); BFT__I(mask, N);
     BFT__F(labels, B);
-    BFT__F(emb_in, N * C); BFT__F(emb_mean, N); BFT__F(emb_rstd, N); BFT__B(emb_drop, N * C);
+    BFT__F(emb_in, N * C); BFT__F(emb_mean, N); BFT__F(emb_rstd, N);
     BFT__F(hidden, (L + 1) * N * C);
     BFT__F(qkv, L * N * 3 * C);
-    BFT__F(probs, L * P); BFT__B(att_drop, L * P);
+    BFT__F(probs, L * P);
     BFT__F(ctx, L * N * C);
     BFT__F(ln1_in, L * N * C); BFT__F(ln1_mean, L * N); BFT__F(ln1_rstd, L * N); BFT__F(ln1_out, L * N * C);
-    BFT__B(ao_drop, L * N * C); BFT__B(o_drop, L * N * C);
-    BFT__F(inter_pre, L * N * I); BFT__F(inter_act, L * N * I);
+    BFT__F(inter_pre, L * N * I); BFT__F(inter_act, N * I);
     BFT__F(ln2_in, L * N * C); BFT__F(ln2_mean, L * N); BFT__F(ln2_rstd, L * N);
-    BFT__F(pool_in, B * C); BFT__F(pooled, B * C); BFT__F(cls_in, B * C); BFT__B(cls_drop, B * C);
+    BFT__F(pool_in, B * C); BFT__F(pooled, B * C); BFT__F(cls_in, B * C);
     BFT__F(logits, B * NL); BFT__F(dlogits, B * NL);
     BFT__F(dcls, B * C); BFT__F(dpool, B * C);
     BFT__F(dh, N * C); BFT__F(dt1, N * C); BFT__F(dt2, N * C); BFT__F(dqkv, N * 3 * C); BFT__F(dinter, N * I);
     BFT__F(dscratch, (size_t)threads * 3 * T * T);
 #undef BFT__F
 #undef BFT__I
-#undef BFT__B
-    *nf = f;
-    *nb = b;
+    return f;
 }
 
 static bft_result bft__acts_prepare(bft_model *m, int B, int T)
 {
     bft_acts *a = m->acts;
-    size_t nf, nb;
-    int threads = bft_get_num_threads();
+    size_t nf;
+    int threads = bft_get_num_threads(), L = m->config.num_hidden_layers;
     if (!a) {
         if (!(a = m->acts = BFT__NEW(bft_acts, 1))) return bft__fail(BFT_ERR_OOM, "out of memory");
     }
-    bft__acts_layout(NULL, &m->config, B, T, threads, &nf, &nb);
+    if (!a->drop_keys) {
+        if (!(a->drop_keys = BFT__NEW(uint64_t, 2 + 3 * L))) return bft__fail(BFT_ERR_OOM, "out of memory");
+    }
+    nf = bft__acts_layout(NULL, &m->config, B, T, threads);
     if (nf > a->cap) {
+        /* grow-only: the largest batch so far sets the size, later batches reuse it */
         float *nm = (float *)bft__realloc(a->mem, nf * sizeof(float));
         if (!nm) return bft__fail(BFT_ERR_OOM, "out of memory for activations (batch %d x %d: %.1f MB)", B, T, nf * 4.0 / 1e6);
         a->mem = nm;
         a->cap = nf;
     }
-    if (nb > a->cap_bytes) {
-        uint8_t *nbp = (uint8_t *)bft__realloc(a->bytes, nb);
-        if (!nbp) return bft__fail(BFT_ERR_OOM, "out of memory for dropout masks (batch %d x %d)", B, T);
-        a->bytes = nbp;
-        a->cap_bytes = nb;
-    }
     a->B = B;
     a->T = T;
     a->scratch_threads = threads;
-    bft__acts_layout(a, &m->config, B, T, threads, &nf, &nb);
+    bft__acts_layout(a, &m->config, B, T, threads);
     return BFT_OK;
 }
 
-/* Draw a mask (training with p > 0) or report "no dropout" with NULL. */
-static uint8_t *bft__maybe_dropout(bft_model *m, uint8_t *mask, size_t n, float p)
+/* Draw the key of a dropout site into *key: 1 when dropout applies (training and p > 0). */
+static int bft__drop_key(bft_model *m, float p, uint64_t *key)
 {
-    if (!m->training || p <= 0.0f) return NULL;
-    bft__dropout_mask(mask, n, p, bft__rng_next(m->rng_state));
-    return mask;
+    if (!m->training || p <= 0.0f) return 0;
+    *key = bft__rng_next(m->rng_state);
+    return 1;
 }
 
 static int bft__thread_id(void)
@@ -2150,7 +2157,7 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
     int B = b->batch_size, T = b->seq_len, C = c->hidden_size, I = c->intermediate_size, H = c->num_attention_heads;
     int D = C / H, NL = c->num_labels, L = c->num_hidden_layers, N, l, n, bh;
     float ph = c->hidden_dropout_prob, pa = c->attention_probs_dropout_prob, pc = bft_config_classifier_dropout(c);
-    uint8_t *dm;
+    uint64_t *keys;
 
     m->has_loss = 0;
     m->loss = NAN;
@@ -2181,6 +2188,7 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
     }
     if ((r = bft__acts_prepare(m, B, T)) != BFT_OK) return r;
     a = m->acts;
+    keys = a->drop_keys;
     m->B = B;
     m->T = T;
     m->training = training;
@@ -2194,34 +2202,35 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
     /* embeddings -> LayerNorm -> dropout */
     bft__embed_fwd(a->emb_in, a->ids, a->types, m->p.word_emb, m->p.pos_emb, m->p.type_emb, B, T, C);
     bft__layernorm_fwd(a->hidden, a->emb_mean, a->emb_rstd, a->emb_in, m->p.emb_ln_w, m->p.emb_ln_b, N, C, c->layer_norm_eps);
-    if ((dm = bft__maybe_dropout(m, a->emb_drop, (size_t)N * C, ph))) bft__dropout_apply(a->hidden, dm, (size_t)N * C, ph);
+    if (bft__drop_key(m, ph, &keys[0])) bft__dropout(a->hidden, (size_t)N * C, ph, keys[0], 0);
 
     for (l = 0; l < L; l++) {
         const bft_layer *w = &m->p.layers[l];
         bft__lacts v = bft__layer_acts(a, c, l);
-        uint8_t *adm;
+        uint64_t *lk = keys + 2 + 3 * l;
+        float pa_l;
         /* q, k, v in one GEMM: the three weight matrices are adjacent, [3C, C] */
         bft__linear_fwd(v.qkv, v.x, w->q_w, w->q_b, N, C, 3 * C);
-        adm = bft__maybe_dropout(m, v.att_drop, (size_t)B * H * T * T, pa);
+        pa_l = bft__drop_key(m, pa, &lk[0]) ? pa : 0.0f;
         BFT__OMP(parallel for schedule(dynamic))
         for (bh = 0; bh < B * H; bh++) {
             int bi = bh / H, h = bh % H;
             const float *q = v.qkv + (size_t)bi * T * 3 * C + (size_t)h * D;
             float *pd = a->dscratch + (size_t)bft__thread_id() * 3 * T * T;
             bft__attention_fwd_one(v.ctx + (size_t)bi * T * C + (size_t)h * D, C, v.probs + (size_t)bh * T * T, pd,
-                                   q, q + C, q + 2 * C, 3 * C, a->mask + (size_t)bi * T,
-                                   adm ? adm + (size_t)bh * T * T : NULL, pa, T, D);
+                                   q, q + C, q + 2 * C, 3 * C, a->mask + (size_t)bi * T, lk[0],
+                                   (size_t)bh * T * T, pa_l, T, D);
         }
         /* attention output: dense -> dropout -> + residual -> LayerNorm */
         bft__linear_fwd(v.ln1_in, v.ctx, w->ao_w, w->ao_b, N, C, C);
-        if ((dm = bft__maybe_dropout(m, v.ao_drop, (size_t)N * C, ph))) bft__dropout_apply(v.ln1_in, dm, (size_t)N * C, ph);
+        if (bft__drop_key(m, ph, &lk[1])) bft__dropout(v.ln1_in, (size_t)N * C, ph, lk[1], 0);
         for (n = 0; n < N * C; n++) v.ln1_in[n] += v.x[n];
         bft__layernorm_fwd(v.ln1_out, v.ln1_mean, v.ln1_rstd, v.ln1_in, w->ln1_w, w->ln1_b, N, C, c->layer_norm_eps);
         /* feed-forward: dense -> GELU -> dense -> dropout -> + residual -> LayerNorm */
         bft__linear_fwd(v.inter_pre, v.ln1_out, w->i_w, w->i_b, N, C, I);
-        bft__gelu_fwd(v.inter_act, v.inter_pre, (size_t)N * I);
-        bft__linear_fwd(v.ln2_in, v.inter_act, w->o_w, w->o_b, N, I, C);
-        if ((dm = bft__maybe_dropout(m, v.o_drop, (size_t)N * C, ph))) bft__dropout_apply(v.ln2_in, dm, (size_t)N * C, ph);
+        bft__gelu_fwd(a->inter_act, v.inter_pre, (size_t)N * I);
+        bft__linear_fwd(v.ln2_in, a->inter_act, w->o_w, w->o_b, N, I, C);
+        if (bft__drop_key(m, ph, &lk[2])) bft__dropout(v.ln2_in, (size_t)N * C, ph, lk[2], 0);
         for (n = 0; n < N * C; n++) v.ln2_in[n] += v.ln1_out[n];
         bft__layernorm_fwd(v.out, v.ln2_mean, v.ln2_rstd, v.ln2_in, w->ln2_w, w->ln2_b, N, C, c->layer_norm_eps);
     }
@@ -2233,7 +2242,7 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
         bft__linear_fwd(a->pooled, a->pool_in, m->p.pool_w, m->p.pool_b, B, C, C);
         for (n = 0; n < B * C; n++) a->pooled[n] = tanhf(a->pooled[n]);
         memcpy(a->cls_in, a->pooled, (size_t)B * C * sizeof(float));
-        if ((dm = bft__maybe_dropout(m, a->cls_drop, (size_t)B * C, pc))) bft__dropout_apply(a->cls_in, dm, (size_t)B * C, pc);
+        if (bft__drop_key(m, pc, &keys[1])) bft__dropout(a->cls_in, (size_t)B * C, pc, keys[1], 0);
         bft__linear_fwd(a->logits, a->cls_in, m->p.cls_w, m->p.cls_b, B, C, NL);
         m->logits = a->logits;
     }
@@ -2310,7 +2319,7 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
 
     /* classifier and its dropout, then the pooler (tanh' = 1 - tanh^2); dcls ends as d(pre-tanh) */
     bft__linear_bwd(a->dcls, 0.0f, m->g.cls_w, m->g.cls_b, a->dlogits, a->cls_in, m->p.cls_w, B, C, NL);
-    if (drop && pc > 0) bft__dropout_apply(a->dcls, a->cls_drop, (size_t)B * C, pc);
+    if (drop && pc > 0) bft__dropout(a->dcls, (size_t)B * C, pc, a->drop_keys[1], 0);
     for (n = 0; n < B * C; n++) a->dcls[n] *= 1.0f - a->pooled[n] * a->pooled[n];
     bft__linear_bwd(a->dpool, 0.0f, m->g.pool_w, m->g.pool_b, a->dcls, a->pool_in, m->p.pool_w, B, C, C);
     /* the pooler read hidden[L] at t = 0; every other position gets no gradient from the head */
@@ -2325,8 +2334,9 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
         /* output LayerNorm; its input was ffn(ln1_out) + ln1_out */
         bft__layernorm_bwd(t1, g->ln2_w, g->ln2_b, dh, v.ln2_in, v.ln2_mean, v.ln2_rstd, w->ln2_w, N, C);
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
-        if (drop && ph > 0) bft__dropout_apply(t2, v.o_drop, (size_t)N * C, ph);
-        bft__linear_bwd(a->dinter, 0.0f, g->o_w, g->o_b, t2, v.inter_act, w->o_w, N, I, C);
+        if (drop && ph > 0) bft__dropout(t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 2], 0);
+        bft__gelu_fwd(a->inter_act, v.inter_pre, (size_t)N * I);
+        bft__linear_bwd(a->dinter, 0.0f, g->o_w, g->o_b, t2, a->inter_act, w->o_w, N, I, C);
         bft__gelu_bwd(a->dinter, v.inter_pre, a->dinter, (size_t)N * I);
         /* d(ln1_out) = residual (t1) + intermediate branch */
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
@@ -2334,7 +2344,7 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
         /* attention output LayerNorm; its input was dropout(dense(ctx)) + x */
         bft__layernorm_bwd(t1, g->ln1_w, g->ln1_b, t2, v.ln1_in, v.ln1_mean, v.ln1_rstd, w->ln1_w, N, C);
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
-        if (drop && ph > 0) bft__dropout_apply(t2, v.ao_drop, (size_t)N * C, ph);
+        if (drop && ph > 0) bft__dropout(t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 1], 0);
         bft__linear_bwd(dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, t2, v.ctx, w->ao_w, N, C, C);
         BFT__OMP(parallel for schedule(dynamic))
         for (bh = 0; bh < B * H; bh++) {
@@ -2344,7 +2354,7 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
             bft__attention_bwd_one(a->dqkv + qo, a->dqkv + qo + C, a->dqkv + qo + 2 * C,
                                    dh + (size_t)bi * T * C + (size_t)h * D, C, v.probs + (size_t)bh * T * T,
                                    scr, scr + (size_t)T * T, v.qkv + qo, v.qkv + qo + C, v.qkv + qo + 2 * C, 3 * C,
-                                   drop && pa > 0 ? v.att_drop + (size_t)bh * T * T : NULL, pa, T, D);
+                                   a->drop_keys[2 + 3 * l], (size_t)bh * T * T, drop ? pa : 0.0f, T, D);
         }
         /* d(x) = residual (t1) + the q/k/v branch, through the fused [3C, C] weight */
         bft__linear_bwd(t1, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C);
@@ -2352,7 +2362,7 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
     }
 
     /* embeddings: dropout, LayerNorm, scatter into the tables */
-    if (drop && ph > 0) bft__dropout_apply(dh, a->emb_drop, (size_t)N * C, ph);
+    if (drop && ph > 0) bft__dropout(dh, (size_t)N * C, ph, a->drop_keys[0], 0);
     bft__layernorm_bwd(t1, m->g.emb_ln_w, m->g.emb_ln_b, dh, a->emb_in, a->emb_mean, a->emb_rstd, m->p.emb_ln_w, N, C);
     bft__embed_bwd(m->g.word_emb, m->g.pos_emb, m->g.type_emb, t1, a->ids, a->types, B, T, C, c->pad_token_id);
     m->has_loss = 0; /* activations were overwritten as scratch: one backward per forward */
@@ -2403,7 +2413,7 @@ BERTFT_DEF void bft_model_free(bft_model *m)
     bft_free(m->load_report);
     if (m->acts) {
         bft_free(m->acts->mem);
-        bft_free(m->acts->bytes);
+        bft_free(m->acts->drop_keys);
         bft_free(m->acts);
     }
     bft_free(m);
@@ -2704,6 +2714,47 @@ static int bft__greater_is_better(const bft_trainer *t)
     return !(n >= 4 && strcmp(m + n - 4, "loss") == 0);
 }
 
+/* The trainer's steps, on the CPU or on t->args.device. */
+static bft_result bft__step_forward(bft_trainer *t, const bft_batch *b, int training)
+{
+    const bft_device *d = t->args.device;
+    return d ? d->forward(d->ctx, t->model, b, training) : bft_forward(t->model, b, training);
+}
+static bft_result bft__step_backward(bft_trainer *t, float scale)
+{
+    const bft_device *d = t->args.device;
+    return d ? d->backward(d->ctx, t->model, scale) : bft_backward_scaled(t->model, scale);
+}
+static bft_result bft__step_zero_grad(bft_trainer *t)
+{
+    const bft_device *d = t->args.device;
+    if (d) return d->zero_grad(d->ctx, t->model);
+    bft_zero_grad(t->model);
+    return BFT_OK;
+}
+static bft_result bft__step_clip(bft_trainer *t, float max_norm, float *norm)
+{
+    const bft_device *d = t->args.device;
+    return d ? d->clip_grad_norm(d->ctx, t->model, max_norm, norm) : bft_clip_grad_norm(t->model, max_norm, norm);
+}
+static bft_result bft__step_adamw(bft_trainer *t, double lr)
+{
+    const bft_device *d = t->args.device;
+    if (d) return d->adamw_step(d->ctx, t->model, &t->opt, lr);
+    bft_adamw_step(&t->opt, t->model, lr);
+    return BFT_OK;
+}
+static bft_result bft__to_host(bft_trainer *t)
+{
+    const bft_device *d = t->args.device;
+    return d ? d->to_host(d->ctx, t->model, &t->opt) : BFT_OK;
+}
+static bft_result bft__to_device(bft_trainer *t)
+{
+    const bft_device *d = t->args.device;
+    return d ? d->to_device(d->ctx, t->model, &t->opt) : BFT_OK;
+}
+
 BERTFT_DEF bft_result bft_trainer_evaluate(bft_trainer *t, const bft_encoded *e, const float *labels,
                                            const char *prefix, bft_metrics *metrics, double *loss_out,
                                            float *logits_out)
@@ -2733,7 +2784,7 @@ BERTFT_DEF bft_result bft_trainer_evaluate(bft_trainer *t, const bft_encoded *e,
                              t->args.pad_to_max_length ? t->args.max_seq_length : 0, labels)) != BFT_OK)
             goto done;
         b = bft_padded_batch_view(&pb);
-        if ((r = bft_forward(m, &b, 0)) != BFT_OK) goto done;
+        if ((r = bft__step_forward(t, &b, 0)) != BFT_OK) goto done;
         memcpy(logits + (size_t)start * NL, m->logits, (size_t)cnt * NL * sizeof(float));
         /* HF repeats each batch's mean loss batch_size times and averages: a sample-weighted mean */
         if (labels) loss_sum += (double)m->loss * cnt;
@@ -3308,7 +3359,7 @@ BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train
     bft__tlog(t, "  Number of trainable parameters = %lu", (unsigned long)m->num_params);
     t->t_start = bft__now();
     last_logged = t->global_step;
-    bft_zero_grad(m);
+    if ((r = bft__to_device(t)) != BFT_OK || (r = bft__step_zero_grad(t)) != BFT_OK) goto done;
     for (epoch = epochs_trained; epoch < num_epochs && !t->stop && t->global_step < t->max_steps; epoch++) {
         int64_t step;
         int micro_in_update = 0;
@@ -3330,26 +3381,25 @@ BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train
             b = bft_padded_batch_view(&pb);
             /* dropout masks depend only on (seed, step, micro-batch): a resumed run draws the same */
             bft_model_seed(m, a->seed * 1000003ull + (uint64_t)t->global_step * 1024u + (uint64_t)micro_in_update);
-            if ((r = bft_forward(m, &b, 1)) != BFT_OK) goto done;
+            if ((r = bft__step_forward(t, &b, 1)) != BFT_OK) goto done;
             (void)micro_total;
-            if ((r = bft_backward_scaled(m, 1.0f / (float)GA)) != BFT_OK) goto done;
+            if ((r = bft__step_backward(t, 1.0f / (float)GA)) != BFT_OK) goto done;
             step_loss += (double)m->loss / GA;
             t->total_flos += 6.0 * non_emb * (double)b.batch_size * b.seq_len;
             micro_in_update++;
             if (!update_now) continue;
             micro_in_update = 0;
             /* clip, step, schedule (Trainer order); a non-finite loss or norm skips the update */
-            if (a->max_grad_norm > 0) r = bft_clip_grad_norm(m, (float)a->max_grad_norm, &grad_norm);
-            else r = bft_clip_grad_norm(m, FLT_MAX, &grad_norm);
-            if (r != BFT_OK || !(step_loss == step_loss) || step_loss > DBL_MAX) {
+            r = bft__step_clip(t, a->max_grad_norm > 0 ? (float)a->max_grad_norm : FLT_MAX, &grad_norm);
+            if (r == BFT_ERR_NUMERIC || !(step_loss == step_loss) || step_loss > DBL_MAX) {
                 bft__tlog(t, "warning: step %lld: loss %g, gradient norm %g: update skipped",
                           (long long)t->global_step + 1, step_loss, (double)grad_norm);
-                r = BFT_OK;
-            } else {
-                bft_adamw_step(&t->opt, m, bft_lr_at(a->lr_scheduler_type, a->learning_rate, t->global_step, t->warmup,
-                                                     t->max_steps));
+            } else if (r != BFT_OK ||
+                       (r = bft__step_adamw(t, bft_lr_at(a->lr_scheduler_type, a->learning_rate, t->global_step,
+                                                         t->warmup, t->max_steps))) != BFT_OK) {
+                goto done;
             }
-            bft_zero_grad(m);
+            if ((r = bft__step_zero_grad(t)) != BFT_OK) goto done;
             t->global_step++;
             t->epoch = (double)epoch + (double)(step + 1) / (double)steps_in_epoch;
             tr_loss += step_loss;
@@ -3401,7 +3451,9 @@ BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train
                         }
                     }
                 }
-                if (do_save && (r = bft__save_checkpoint(t, &last_metrics, have_metrics)) != BFT_OK) goto done;
+                if (do_save && ((r = bft__to_host(t)) != BFT_OK ||
+                                (r = bft__save_checkpoint(t, &last_metrics, have_metrics)) != BFT_OK))
+                    goto done;
             }
             if (t->stop || t->global_step >= t->max_steps) break;
         }
@@ -3425,8 +3477,9 @@ BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train
         bft__tlog(t, "Loading best model from %s (score: %g).", t->best_checkpoint, t->best_metric);
         r = p ? bft_model_load_safetensors(m, p, a->seed) : bft__fail(BFT_ERR_OOM, "out of memory");
         bft_free(p);
-        if (r != BFT_OK) goto done;
+        if (r != BFT_OK || (r = bft__to_device(t)) != BFT_OK) goto done;
     }
+    if ((r = bft__to_host(t)) != BFT_OK) goto done;
     r = bft_trainer_save_state(t, a->output_dir);
 done:
     if (t->tb) bft_tb_flush(t->tb);

@@ -198,8 +198,9 @@ static void test_training_steps_parity(void)
 }
 
 /* Central finite differences of the loss against the hand-written backward, on a tiny model in
-   float: an independent check of the backward that does not rely on PyTorch. */
-static void test_finite_differences(void)
+   float: an independent check of the backward that does not rely on PyTorch. The second pass has
+   every dropout on (the masks repeat exactly when the model is reseeded before each forward). */
+static void fd_check(float pdrop, float pcls)
 {
     bft_config c;
     bft_model *m;
@@ -213,10 +214,12 @@ static void test_finite_differences(void)
     bft_config_default(&c);
     c.vocab_size = 13; c.hidden_size = 8; c.num_hidden_layers = 2; c.num_attention_heads = 2;
     c.intermediate_size = 12; c.max_position_embeddings = 8; c.initializer_range = 0.5f;
-    c.hidden_dropout_prob = c.attention_probs_dropout_prob = 0.0f;
+    c.hidden_dropout_prob = c.attention_probs_dropout_prob = pdrop;
+    c.classifier_dropout = pcls;
     c.layer_norm_eps = 1e-5f;
     CHECK_OK(bft_model_create(&m, &c, 7));
     bft_zero_grad(m);
+    bft_model_seed(m, 5);
     CHECK_OK(bft_forward(m, &b, 1));
     CHECK_OK(bft_backward(m));
     bft__rng_seed(rng, 99);
@@ -228,10 +231,12 @@ static void test_finite_differences(void)
             float save = m->params[i], h = 1e-2f, lp, lm;
             double fd, an = m->grads[i];
             m->params[i] = save + h;
-            bft_forward(m, &b, 0 /* no dropout anyway; eval keeps grads */);
+            bft_model_seed(m, 5);
+            bft_forward(m, &b, 1);
             lp = m->loss;
             m->params[i] = save - h;
-            bft_forward(m, &b, 0);
+            bft_model_seed(m, 5);
+            bft_forward(m, &b, 1);
             lm = m->loss;
             m->params[i] = save;
             fd = ((double)lp - lm) / (2.0 * h);
@@ -243,9 +248,15 @@ static void test_finite_differences(void)
             }
         }
     }
-    printf("  %d finite-difference probes, %d mismatches\n", checked, bad);
+    printf("  dropout %.2f/%.2f: %d finite-difference probes, %d mismatches\n", pdrop, pcls, checked, bad);
     CHECK(bad == 0, "%d of %d finite-difference probes disagree", bad, checked);
     bft_model_free(m);
+}
+
+static void test_finite_differences(void)
+{
+    fd_check(0.0f, -1.0f);
+    fd_check(0.2f, 0.3f);
 }
 
 /* Dropout on: the same seed gives bitwise the same loss and gradients with 1 and 2 threads,
@@ -294,6 +305,28 @@ static void test_threads_and_dropout(void)
 #endif
     CHECK(loss[0] == loss[1], "loss differs between 1 and 2 threads: %.9g vs %.9g", loss[0], loss[1]);
     free(g0);
+}
+
+/* The mask keeps a fraction 1 - p of the elements and scales them by 1 / (1 - p). */
+static void test_dropout_rate(void)
+{
+    size_t n = 1 << 20, i, zeros = 0;
+    float *x = (float *)malloc(n * sizeof(float));
+    int k;
+    const float ps[3] = {0.1f, 0.5f, 0.9f};
+    for (k = 0; k < 3; k++) {
+        double frac;
+        zeros = 0;
+        for (i = 0; i < n; i++) x[i] = 1.0f;
+        bft__dropout(x, n, ps[k], 0x1234567887654321ull + (uint64_t)k, 77);
+        for (i = 0; i < n; i++) {
+            if (x[i] == 0.0f) zeros++;
+            else CHECK(fabsf(x[i] - 1.0f / (1.0f - ps[k])) < 1e-6f, "kept value %g", x[i]);
+        }
+        frac = (double)zeros / n;
+        CHECK(fabs(frac - ps[k]) < 0.003, "p = %g: dropped fraction %.4f", ps[k], frac);
+    }
+    free(x);
 }
 
 /* Batches of different shapes, one after the other, give what each gives alone. */
@@ -548,6 +581,7 @@ int main(void)
     RUN_TEST(test_training_steps_parity);
     RUN_TEST(test_finite_differences);
     RUN_TEST(test_threads_and_dropout);
+    RUN_TEST(test_dropout_rate);
     RUN_TEST(test_dynamic_shapes);
     RUN_TEST(test_config_parsing);
     RUN_TEST(test_safetensors_validation);

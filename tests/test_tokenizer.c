@@ -2,7 +2,9 @@
    Expected ids come from HF `tokenizers` itself (tools/tokenizer_reference.js fixtures):
      tests/data/tokenizer_hard.txt  full ids of hard strings (accents, CJK, emoji, controls, ...)
      tests/data/tokenizer_glue.txt  a hash of every GLUE row's encoding (MRPC RTE STS-B CoLA WNLI,
-                                    train/dev/test, both vocabularies, max_length 128/16/24) */
+                                    train/dev/test, both vocabularies, max_length 128/16/24)
+     tests/data/tokenizer_fuzz.txt  random texts, every truncation strategy
+     tests/data/tokenizer_unicode.txt  every code point through HF's normalizer and pre-tokenizer */
 #define BERTFT_IMPLEMENTATION
 #include "../bertft.h"
 #include "test.h"
@@ -234,6 +236,149 @@ static void test_glue_parity(void)
     free(d);
 }
 
+/* Random texts (special tokens, marks, CJK, emoji, controls, any plane) with every truncation
+   strategy, including the rows HF refuses (only_first / only_second with too little to cut). */
+static char *unescape(char *s, size_t *n)
+{
+    char *r = s, *w = s;
+    while (*r) {
+        if (*r == '\\' && r[1]) {
+            r++;
+            *w++ = *r == 't' ? '\t' : *r == 'n' ? '\n' : *r == 'r' ? '\r' : *r;
+            r++;
+        } else *w++ = *r++;
+    }
+    *w = 0;
+    *n = (size_t)(w - s);
+    return s;
+}
+
+static void test_fuzz_parity(void)
+{
+    size_t len, i = 0;
+    char *d = read_all("tests/data/tokenizer_fuzz.txt", &len), **a = NULL, **b = NULL;
+    size_t *al = NULL, *bl = NULL;
+    int nt = 0, k = 0, records = 0, total_bad = 0;
+    int32_t ids[512], ty[512];
+    CHECK(d != NULL, "cannot read tests/data/tokenizer_fuzz.txt");
+    if (!d) return;
+    while (i < len) {
+        char *line = d + i, *e = strchr(line, '\n');
+        if (!e) e = d + len;
+        *e = 0;
+        i = (size_t)(e - d) + 1;
+        if (line[0] == '#' && !a) continue; /* comments come before the texts (which may start with '#') */
+        if (line[0] == 'T' && !a) {
+            nt = atoi(line + 2);
+            a = (char **)calloc((size_t)nt, sizeof(char *));
+            b = (char **)calloc((size_t)nt, sizeof(char *));
+            al = (size_t *)calloc((size_t)nt, sizeof(size_t));
+            bl = (size_t *)calloc((size_t)nt, sizeof(size_t));
+            continue;
+        }
+        if (a && k < nt) {
+            char *tab = strchr(line, '\t');
+            if (tab) { *tab = 0; b[k] = unescape(tab + 1, &bl[k]); }
+            a[k] = unescape(line, &al[k]);
+            k++;
+            continue;
+        }
+        if (line[0] == 'R') {
+            char voc[16], st[32], *packed = d + i;
+            int ml, row, bad = 0;
+            unsigned want, all = 2166136261u;
+            bft_truncation tr;
+            e = strchr(packed, '\n');
+            if (!e) e = d + len;
+            *e = 0;
+            i = (size_t)(e - d) + 1;
+            if (sscanf(line, "R %15s %d %31s %x", voc, &ml, st, &want) != 4 || strlen(packed) != 3 * (size_t)nt) { CHECK(0, "bad record %s", line); continue; }
+            tr = strcmp(st, "only_first") == 0 ? BFT_TRUNC_ONLY_FIRST : strcmp(st, "only_second") == 0 ? BFT_TRUNC_ONLY_SECOND : BFT_TRUNC_LONGEST_FIRST;
+            for (row = 0; row < nt; row++) {
+                int n = 0;
+                uint32_t h, v;
+                bft_result r = bft_tokenizer_encode(voc[0] == 'u' ? tk_unc : tk_cas, a[row], al[row], b[row], bl[row], ml, tr, ids, ty, 512, &n);
+                h = r == BFT_OK ? hash_row(ids, ty, n) : (2166136261u ^ 0xFFFFFFFEu) * 16777619u;
+                v = h & 0xFFFF;
+                all = (all ^ h) * 16777619u;
+                if (packed[3 * row] != B64[v >> 12] || packed[3 * row + 1] != B64[(v >> 6) & 63] || packed[3 * row + 2] != B64[v & 63]) {
+                    bad++;
+                    CHECK(0, "fuzz %s %d %s: row %d differs from HF (%s)", voc, ml, st, row + 1, r == BFT_OK ? "encoded" : bft_last_error());
+                }
+            }
+            if (all != want && bad == 0) bad = 1;
+            printf("  fuzz %s max_length %d %s: %d texts, %d mismatches\n", voc, ml, st, nt, bad);
+            records++;
+            total_bad += bad;
+        }
+    }
+    CHECK(records == 14 && k == nt && nt > 1000, "fuzz fixture: %d records, %d of %d texts", records, k, nt);
+    CHECK(total_bad == 0, "%d fuzz mismatches", total_bad);
+    free(a); free(b); free(al); free(bl);
+    free(d);
+}
+
+/* Every code point through the tables, composed as BertNormalizer and BertPreTokenizer do, against
+   HF's normalizer and pre-tokenizer run on each code point alone (hashed per 4096 code points). */
+static int norm_cp(uint32_t c, int strip_lower, uint32_t *o)
+{
+    uint32_t d[8];
+    int n = 0, m, j, a, cjk;
+    if (c == 9 || c == 10 || c == 13) c = ' ';
+    else if (c == 0 || c == 0xFFFD || (bft__u_class(c) & BFT__U_OTHER)) return 0;
+    if (bft__u_is_ws(c)) c = ' ';
+    cjk = bft__u_is_cjk(c);
+    if (cjk) o[n++] = ' ';
+    m = strip_lower ? bft__u_decompose(c, d) : (d[0] = c, 1);
+    for (a = 1; a < m; a++) { /* canonical ordering */
+        uint32_t x = d[a], cx = bft__u_ccc(x);
+        int q = a;
+        while (q > 0 && cx && bft__u_ccc(d[q - 1]) > cx) { d[q] = d[q - 1]; q--; }
+        d[q] = x;
+    }
+    for (j = 0; j < m; j++) {
+        if (strip_lower && (bft__u_class(d[j]) & BFT__U_MN)) continue;
+        if (strip_lower) n += bft__u_lower(d[j], o + n);
+        else o[n++] = d[j];
+    }
+    if (cjk) o[n++] = ' ';
+    return n;
+}
+
+static void test_unicode_tables(void)
+{
+    size_t len, i = 0;
+    char *d = read_all("tests/data/tokenizer_unicode.txt", &len);
+    int blocks = 0, bad = 0;
+    CHECK(d != NULL, "cannot read tests/data/tokenizer_unicode.txt");
+    if (!d) return;
+    while (i < len) {
+        char *line = d + i, *e = strchr(line, '\n');
+        unsigned base, want, c;
+        uint32_t h = 2166136261u, o[16];
+        if (!e) e = d + len;
+        *e = 0;
+        i = (size_t)(e - d) + 1;
+        if (line[0] == '#' || sscanf(line, "%x %x", &base, &want) != 2) continue;
+        for (c = base; c < base + 4096; c++) {
+            int n, j;
+            if (c >= 0xD800 && c <= 0xDFFF) continue;
+            n = norm_cp(c, 1, o);
+            for (j = 0; j < n; j++) h = (h ^ o[j]) * 16777619u;
+            h = (h ^ 0xFFFFFFFFu) * 16777619u;
+            n = norm_cp(c, 0, o);
+            for (j = 0; j < n; j++) h = (h ^ o[j]) * 16777619u;
+            h = (h ^ 0xFFFFFFFFu) * 16777619u;
+            h = (h ^ (uint32_t)(bft__u_is_ws(c) ? 2 : bft__u_is_punct(c) ? 3 : 1)) * 16777619u;
+        }
+        blocks++;
+        if (h != want) { bad++; CHECK(0, "code points U+%04X..U+%04X differ from HF", base, base + 4095); }
+    }
+    printf("  unicode: %d blocks of 4096 code points, %d differ\n", blocks, bad);
+    CHECK(blocks == 272, "only %d blocks", blocks);
+    free(d);
+}
+
 /* Batch = one by one, for any thread count. */
 static void test_batch_threads(void)
 {
@@ -340,6 +485,8 @@ int main(void)
     RUN_TEST(test_known_answers);
     RUN_TEST(test_hard_strings);
     RUN_TEST(test_glue_parity);
+    RUN_TEST(test_fuzz_parity);
+    RUN_TEST(test_unicode_tables);
     RUN_TEST(test_batch_threads);
     RUN_TEST(test_invalid_utf8);
     RUN_TEST(test_errors);

@@ -247,6 +247,7 @@ int main(int argc, char **argv)
                     k = (int)lower[cp][0];
                     memcpy(buf, lower[cp] + 1, sizeof(unsigned) * (size_t)k);
                 }
+                if (k > 4) { fprintf(stderr, "gen_unicode: U+%04X maps to %d code points; the tokenizer allows 4\n", cp, k); return 1; }
                 idx[ni][0] = cp;
                 idx[ni][1] = pool_n;
                 idx[ni][2] = (unsigned)k;

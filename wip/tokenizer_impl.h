@@ -62,6 +62,39 @@ static int bft__u_is_punct(uint32_t c)
     return (bft__u_class(c) & BFT__U_PUNCT) != 0;
 }
 
+/* Canonical decomposition of c (NFD, without the reordering) into out (room for 4): its length. */
+static int bft__u_decompose(uint32_t c, uint32_t *out)
+{
+    const uint32_t *d;
+    int m;
+    if (c >= 0xAC00 && c < 0xAC00 + 11172) { /* Hangul syllable: L V (T), computed */
+        uint32_t si = c - 0xAC00;
+        out[0] = 0x1100 + si / 588;
+        out[1] = 0x1161 + (si % 588) / 28;
+        if (si % 28) { out[2] = 0x11A7 + si % 28; return 3; }
+        return 2;
+    }
+    if (c >= 0xC0 && (m = bft__u_map(bft__u_decomp_index, BFT__NELEM(bft__u_decomp_index), bft__u_decomp_pool, c, &d)) > 0) {
+        memcpy(out, d, (size_t)m * sizeof(uint32_t));
+        return m;
+    }
+    out[0] = c;
+    return 1;
+}
+/* Rust's char::to_lowercase of c into out (room for 4): its length. */
+static int bft__u_lower(uint32_t c, uint32_t *out)
+{
+    const uint32_t *d;
+    int m;
+    if (c < 0x80) { out[0] = c >= 'A' && c <= 'Z' ? c + 32 : c; return 1; }
+    if (c >= 0xC0 && (m = bft__u_map(bft__u_lower_index, BFT__NELEM(bft__u_lower_index), bft__u_lower_pool, c, &d)) > 0) {
+        memcpy(out, d, (size_t)m * sizeof(uint32_t));
+        return m;
+    }
+    out[0] = c;
+    return 1;
+}
+
 /* Decode one UTF-8 character at s[*i] (i < n); invalid or truncated sequences, overlong forms and
    surrogates read as U+FFFD, consuming one byte, so decoding never reads past n. */
 static uint32_t bft__utf8_next(const unsigned char *s, size_t n, size_t *i)
@@ -385,9 +418,11 @@ static void bft__tok_wordpiece(const bft_tokenizer *t, bft__tok_work *w, int k)
     if (w->limit && w->ntok[k] >= w->limit) w->stop = 1;
 }
 
-static void bft__tok_wordchar(bft__tok_work *w, uint32_t cp)
+/* Append a character to the current word. Only the first max_chars_per_word + 1 are kept: a
+   longer word becomes [UNK] whatever it holds, so the buffer stays small for any input. */
+static void bft__tok_wordchar(const bft_tokenizer *t, bft__tok_work *w, uint32_t cp)
 {
-    w->nword += (size_t)bft__utf8_put(w->word + w->nword, cp);
+    if (w->wchars <= t->max_chars_per_word) w->nword += (size_t)bft__utf8_put(w->word + w->nword, cp);
     w->wchars++;
 }
 
@@ -404,13 +439,10 @@ static void bft__tok_segment(const bft_tokenizer *t, bft__tok_work *w, const uns
         w->cp = p;
         w->capcp = need;
     }
-    /* a word is at most the whole segment: its code points (<= 2 per byte) lowercased (<= 2 per
-       code point), 4 bytes each */
-    if (16 * len + 64 > w->capword) {
-        size_t nc = 16 * len + 64;
-        char *p = (char *)bft__realloc(w->word, nc);
-        if (!p) { w->oom = 1; return; }
-        w->word = p;
+    if (!w->word) {
+        size_t nc = 4 * ((size_t)t->max_chars_per_word + 2) + 16;
+        w->word = (char *)bft__malloc(nc);
+        if (!w->word) { w->oom = 1; return; }
         w->capword = nc;
     }
     if (!w->wh) {
@@ -436,22 +468,11 @@ static void bft__tok_segment(const bft_tokenizer *t, bft__tok_work *w, const uns
         cjk = t->chinese && bft__u_is_cjk(c);
         if (cjk) cp[n++] = ' ';
         if (t->strip_accents) {
-            const uint32_t *d;
-            int m;
-            if (c >= 0xAC00 && c < 0xAC00 + 11172) { /* Hangul syllable: L V (T), computed */
-                uint32_t si = c - 0xAC00;
-                cp[n++] = 0x1100 + si / 588;
-                cp[n++] = 0x1161 + (si % 588) / 28;
-                if (si % 28) cp[n++] = 0x11A7 + si % 28;
-            } else if ((m = bft__u_map(bft__u_decomp_index, BFT__NELEM(bft__u_decomp_index), bft__u_decomp_pool, c, &d)) > 0) {
-                int j;
-                for (j = 0; j < m; j++) {
-                    cp[n++] = d[j];
-                    if (!reorder && bft__u_ccc(d[j])) reorder = 1;
-                }
-            } else {
-                cp[n++] = c;
-                if (!reorder && bft__u_ccc(c)) reorder = 1;
+            uint32_t d[4];
+            int m = bft__u_decompose(c, d), j;
+            for (j = 0; j < m; j++) {
+                cp[n++] = d[j];
+                if (!reorder && bft__u_ccc(d[j])) reorder = 1;
             }
         } else {
             cp[n++] = c;
@@ -488,7 +509,7 @@ static void bft__tok_segment(const bft_tokenizer *t, bft__tok_work *w, const uns
                 continue;
             }
             if (t->lowercase && c >= 'A' && c <= 'Z') c += 32;
-            w->word[w->nword++] = (char)c;
+            if (w->wchars <= t->max_chars_per_word) w->word[w->nword++] = (char)c;
             w->wchars++;
             continue;
         }
@@ -496,22 +517,18 @@ static void bft__tok_segment(const bft_tokenizer *t, bft__tok_work *w, const uns
             uint32_t cls = bft__u_class(c);
             if (t->strip_accents && (cls & BFT__U_MN)) continue;
         }
-        low[0] = c;
-        if (t->lowercase && c >= 0xC0) {
-            const uint32_t *d;
-            int ml = bft__u_map(bft__u_lower_index, BFT__NELEM(bft__u_lower_index), bft__u_lower_pool, c, &d);
-            if (ml > 0 && ml <= 4) { m = ml; memcpy(low, d, (size_t)ml * sizeof(uint32_t)); }
-        }
+        if (t->lowercase) m = bft__u_lower(c, low);
+        else low[0] = c;
         for (j = 0; j < m; j++) {
             uint32_t x = low[j];
             if (bft__u_is_ws(x)) { bft__tok_wordpiece(t, w, k); continue; }
             if (bft__u_is_punct(x)) {
                 bft__tok_wordpiece(t, w, k);
-                bft__tok_wordchar(w, x);
+                bft__tok_wordchar(t, w, x);
                 bft__tok_wordpiece(t, w, k);
                 continue;
             }
-            bft__tok_wordchar(w, x);
+            bft__tok_wordchar(t, w, x);
         }
     }
     bft__tok_wordpiece(t, w, k);
