@@ -51,3 +51,62 @@ $(BUILD)/bench_gemm: tools/bench_gemm.c $(HDRS)
 
 clean:
 	rm -rf $(BUILD) bertft
+
+# ---- the same suite built other ways (issue 7) -----------------------------------------------
+# Each variant has its own build folder with its own tests and its own CLI ($(BUILD)/bertft, which
+# tests/test_trainer.c runs through BERTFT_CLI); tests/run.sh prefixes each program with RUNNER.
+#   make test-arm64     aarch64 cross build (static, NEON GEMM, OpenMP) run under qemu-aarch64
+#   make test-sanitize  ASan + UBSan (any report fails the test that triggered it)
+#   make test-nomp      without OpenMP
+#   make test-cxx       library, tests and CLI compiled as C++
+#   make fuzz-smoke     every libFuzzer harness in tests/fuzz, FUZZ_SECONDS each (clang)
+#   make valgrind       a short training run of the CLI under valgrind memcheck
+#   make test-faults    SIGKILL/resume trials and unwritable/full output_dir (tests/faults.sh)
+#   make test-memory    peak RSS of BERT-mini on MRPC under a ceiling (tests/memory.sh)
+.PHONY: test-variant test-arm64 test-sanitize test-nomp test-cxx fuzz fuzz-smoke valgrind test-faults test-memory
+RUNNER ?=
+ARM64_CC ?= aarch64-linux-gnu-gcc
+QEMU_AARCH64 ?= qemu-aarch64
+CLANG ?= clang
+FUZZ_SECONDS ?= 20
+SAN_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+VARIANT_STD = $(OPT) -std=c99 $(WARN)
+
+$(BUILD)/bertft: tools/cli.c $(HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) -o $@ tools/cli.c $(LDLIBS)
+
+# the suite with this $(BUILD)'s tests and CLI
+test-variant: $(BUILD)/bertft $(TESTS)
+	@mkdir -p build
+	@BERTFT_RUNNER="$(RUNNER)" BERTFT_CLI="$(strip $(RUNNER) $(BUILD)/bertft)" bash tests/run.sh $(TESTS)
+
+# static: qemu-aarch64 then needs no aarch64 sysroot (the dlopen notes from libgomp.a are harmless)
+test-arm64:
+	@$(MAKE) --no-print-directory test-variant BUILD=build-arm64 CC="$(ARM64_CC)" RUNNER="$(QEMU_AARCH64)" \
+	  CFLAGS='$(VARIANT_STD) -fopenmp -static -Wl,--no-warnings -DBFT_T_OUT=\"build-arm64/trainer_run\"'
+
+test-sanitize:
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	  $(MAKE) --no-print-directory test-variant BUILD=build-sanitize \
+	  CFLAGS='$(SAN_FLAGS) -std=c99 $(WARN) -fopenmp -DBFT_T_OUT=\"build-sanitize/trainer_run\"'
+
+test-nomp:
+	@$(MAKE) --no-print-directory test-variant BUILD=build-nomp \
+	  CFLAGS='$(VARIANT_STD) -Werror=unknown-pragmas -DBFT_T_OUT=\"build-nomp/trainer_run\"'
+
+test-cxx:
+	@$(MAKE) --no-print-directory test-variant BUILD=build-cxx CC="$(CXX) -x c++" \
+	  CFLAGS='$(OPT) -std=c++11 -Wall -Wextra -fopenmp -DBFT_T_OUT=\"build-cxx/trainer_run\"'
+
+# ---- fuzzing: tests/fuzz/fuzz_*.c, seeds in tests/fuzz/corpus/<name>/ --------------------------
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZERS   := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
+build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(HDRS)
+	@mkdir -p build-fuzz
+	$(CLANG) -g -O1 -std=c99 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< -lm
+fuzz: $(FUZZERS)
+# each harness: FUZZ_SECONDS of new inputs from its seeds (new finds go to build-fuzz/corpus-*, crashes
+# to build-fuzz/crash-*), then every input in tests/fuzz/regress/<name>/ once
+fuzz-smoke: $(FUZZERS)
+	@bash tests/fuzz/smoke.sh $(FUZZ_SECONDS) $(FUZZERS)

@@ -1744,23 +1744,54 @@ static void bft__linear_bwd(float *dx, float dx_beta, float *dW, float *db, cons
     }
 }
 
-/* GELU, the exact form BERT uses: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)). */
+/* GELU, the exact form BERT uses: x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)) = 0.5 x erfc(-x / sqrt 2).
+   libm's erff is a call per element and does not vectorise; these are branch-free versions
+   (relative error ~2e-7, about 2 ulp, checked against double precision in the tests) that the
+   compiler turns into SIMD code inside the `omp simd` loops. Going through erfc keeps the
+   relative accuracy for large negative x, where 1 + erf(x) would cancel. */
+static float bft__expf(float x)
+{
+    /* exp(x) = 2^k exp(r), k = round(x / ln 2), |r| <= ln(2)/2; degree-6 Taylor/minimax on r */
+    float k, r, p;
+    int32_t ki;
+    uint32_t bits;
+    float scale;
+    x = x < -87.0f ? -87.0f : x > 88.0f ? 88.0f : x;
+    k = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f; /* round to nearest */
+    r = x - k * 0.693145751953125f - k * 1.42860682030941723e-06f;
+    p = 1.0f + r * (1.0f + r * (0.5f + r * (0.166666672f + r * (0.0416666418f + r * (0.00833345205f + r * 0.00138888635f)))));
+    ki = (int32_t)k;
+    bits = (uint32_t)(ki + 127) << 23;
+    memcpy(&scale, &bits, 4);
+    return p * scale;
+}
+
+/* erfc(z) for any z (Numerical Recipes' Chebyshev fit, fractional error < 1.2e-7). */
+static float bft__erfcf(float z)
+{
+    float az = z < 0 ? -z : z, t = 1.0f / (1.0f + 0.5f * az), ans;
+    ans = t * bft__expf(-az * az - 1.26551223f +
+                        t * (1.00002368f + t * (0.37409196f + t * (0.09678418f + t * (-0.18628806f + t * (0.27886807f +
+                        t * (-1.13520398f + t * (1.48851587f + t * (-0.82215223f + t * 0.17087277f)))))))));
+    return z >= 0 ? ans : 2.0f - ans;
+}
+
 static void bft__gelu_fwd(float *out, const float *x, size_t n)
 {
     long long i, nn = (long long)n;
-    BFT__OMP(parallel for schedule(static))
-    for (i = 0; i < nn; i++) out[i] = 0.5f * x[i] * (1.0f + erff(x[i] * 0.70710678118654752f));
+    BFT__OMP(parallel for simd schedule(static))
+    for (i = 0; i < nn; i++) out[i] = 0.5f * x[i] * bft__erfcf(-x[i] * 0.70710678118654752f);
 }
 
 /* d/dx [x Phi(x)] = Phi(x) + x phi(x); dx may alias dout. */
 static void bft__gelu_bwd(float *dx, const float *x, const float *dout, size_t n)
 {
     long long i, nn = (long long)n;
-    BFT__OMP(parallel for schedule(static))
+    BFT__OMP(parallel for simd schedule(static))
     for (i = 0; i < nn; i++) {
         float v = x[i];
-        float cdf = 0.5f * (1.0f + erff(v * 0.70710678118654752f));
-        float pdf = expf(-0.5f * v * v) * 0.39894228040143268f;
+        float cdf = 0.5f * bft__erfcf(-v * 0.70710678118654752f);
+        float pdf = bft__expf(-0.5f * v * v) * 0.39894228040143268f;
         dx[i] = dout[i] * (cdf + v * pdf);
     }
 }

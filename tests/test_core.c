@@ -329,6 +329,32 @@ static void test_dropout_rate(void)
     free(x);
 }
 
+/* The vectorisable exp/erfc/GELU against libm in double precision. */
+static void test_gelu_accuracy(void)
+{
+    double worst_exp = 0, worst_gelu = 0, worst_dgelu = 0;
+    int i;
+    for (i = -200000; i <= 200000; i++) {
+        float x = (float)i * 1e-4f * 0.87f; /* [-17.4, 17.4] */
+        float y, dy, one = 1.0f;
+        double ex = exp((double)x), g = 0.5 * x * erfc(-(double)x / sqrt(2.0));
+        double dg = 0.5 * erfc(-(double)x / sqrt(2.0)) + x * exp(-0.5 * (double)x * x) / sqrt(2 * 3.14159265358979323846);
+        double e1 = fabs(bft__expf(x) - ex) / ex;
+        bft__gelu_fwd(&y, &x, 1);
+        bft__gelu_bwd(&dy, &x, &one, 1);
+        if (e1 > worst_exp) worst_exp = e1;
+        /* relative where GELU is above 1e-10 (below, float's x*x rounding dominates; libm's erff
+           path was far worse there: 1 + erff(x) cancels), absolute everywhere */
+        if (fabs(g) > 1e-10 && fabs(y - g) / fabs(g) > worst_gelu) worst_gelu = fabs(y - g) / fabs(g);
+        if (fabs(g) <= 1e-10) CHECK(fabs(y - g) < 1e-15, "gelu(%g) = %g vs %g", x, y, g);
+        if (fabs(dy - dg) > worst_dgelu) worst_dgelu = fabs(dy - dg);
+    }
+    printf("  max rel error: exp %.2e, gelu %.2e; max abs error gelu' %.2e\n", worst_exp, worst_gelu, worst_dgelu);
+    CHECK(worst_exp < 5e-7, "expf rel error %.3e", worst_exp);
+    CHECK(worst_gelu < 1e-5, "gelu rel error %.3e", worst_gelu);
+    CHECK(worst_dgelu < 1e-6, "gelu' abs error %.3e", worst_dgelu);
+}
+
 /* Batches of different shapes, one after the other, give what each gives alone. */
 static void test_dynamic_shapes(void)
 {
@@ -582,6 +608,7 @@ int main(void)
     RUN_TEST(test_finite_differences);
     RUN_TEST(test_threads_and_dropout);
     RUN_TEST(test_dropout_rate);
+    RUN_TEST(test_gelu_accuracy);
     RUN_TEST(test_dynamic_shapes);
     RUN_TEST(test_config_parsing);
     RUN_TEST(test_safetensors_validation);

@@ -7,7 +7,10 @@
 #include "test.h"
 #include "tb_reader.h"
 
-#define OUT "build/trainer_run"
+#ifndef BFT_T_OUT /* variant builds (make test-arm64, ...) pass their own, e.g. "build-arm64/trainer_run" */
+#define BFT_T_OUT "build/trainer_run"
+#endif
+#define OUT BFT_T_OUT
 
 static char vocab[512], glue[512];
 static bft__json exp_json;
@@ -21,6 +24,18 @@ static int sh(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(cmd, sizeof cmd, fmt, ap);
     va_end(ap);
+    if (getenv("BERTFT_CLI")) { /* the CLI under test, e.g. "qemu-aarch64 build-arm64/bertft" instead of ./bertft */
+        char out[8192], *o = out, *c = cmd, *hit;
+        const char *cli = getenv("BERTFT_CLI");
+        size_t cl = strlen(cli);
+        while ((hit = strstr(c, "./bertft ")) != NULL && (size_t)(o - out) + (size_t)(hit - c) + cl + 1 < sizeof out) {
+            memcpy(o, c, (size_t)(hit - c)); o += hit - c;
+            memcpy(o, cli, cl); o += cl;
+            c = hit + 8; /* keeps the space */
+        }
+        snprintf(o, sizeof out - (size_t)(o - out), "%s", c);
+        return system(out);
+    }
     rc = system(cmd);
     return rc;
 }

@@ -17,6 +17,8 @@
          tests/data/tokenizer_fuzz.txt (random texts and the hashes of their encodings),
          tests/data/tokenizer_unicode.txt (every code point through HF's normalizer, hashed per block)
      node tools/tokenizer_reference.js tokenizer_json --vocab FILE [--do_lower_case 0|1] > tokenizer.json
+     node tools/tokenizer_reference.js check_saved DIR
+         DIR/tokenizer.json (written by bft_tokenizer_save) loads in HF and encodes like the reference
      node tools/tokenizer_reference.js bench --vocab FILE --data DIR
          single-threaded speed of HF tokenizers on MRPC train (see tools/bench_tokenizer.sh) */
 'use strict';
@@ -343,6 +345,25 @@ async function main() {
     fs.writeFileSync(path.join(outDir, 'tokenizer_unicode.txt'), unicodeFixtures());
     fs.writeFileSync(path.join(outDir, 'tokenizer_fuzz.txt'), await fuzzFixtures(data));
     fs.writeFileSync(path.join(outDir, 'tokenizer_glue.txt'), await glueFixtures(data));
+  } else if (cmd === 'check_saved') {
+    /* DIR/tokenizer.json written by bft_tokenizer_save (tests write build/test_tokenizer_save) must
+       load in HF tokenizers and encode like the tokenizer built here from DIR/vocab.txt */
+    const dir = process.argv[3];
+    const cfg = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer_config.json'), 'utf8'));
+    const saved = Tokenizer.fromFile(path.join(dir, 'tokenizer.json'));
+    const ref = makeTokenizer(path.join(dir, 'vocab.txt'), cfg.do_lower_case !== false);
+    const texts = fuzzTexts(3000, 7).concat(HARD.map(h => [h, null]));
+    let bad = 0;
+    for (const [ml, st] of [[128, 'longest_first'], [12, 'longest_first']]) {
+      setTrunc(saved, ml, st);
+      setTrunc(ref, ml, st);
+      for (const [a, b] of texts) {
+        const x = await saved.encode(a, b), y = await ref.encode(a, b);
+        if (x.getIds().join() !== y.getIds().join() || x.getTypeIds().join() !== y.getTypeIds().join()) bad++;
+      }
+    }
+    console.log(`${dir}/tokenizer.json: ${2 * texts.length} encodings, ${bad} differ from the reference`);
+    if (bad) process.exit(1);
   } else if (cmd === 'bench') {
     /* this binding's encodeBatch takes single texts only: pairs go through encode() one by one;
        encodeBatch is timed on the 2 x 3,668 sentences as single texts (no per-call overhead) */

@@ -367,9 +367,21 @@ typedef struct bft__gemm_args {
     const float *A, *B;
     float *C;
     size_t lda, ldb, ldc;
-    float *abuf, *bbuf;     /* per-thread A blocks (astride floats apart), the shared B panel */
+    float *abuf;            /* per-thread A blocks, astride floats apart */
+    float *bbuf[2];         /* the shared B panel, double-buffered (slice s uses bbuf[s & 1]) */
     size_t astride;
+    int *next;              /* 2 work counters per slice: B slivers to pack, items to compute */
 } bft__gemm_args;
+
+/* Take the next unit of work from a shared counter (threads take work as they come free, so a
+   thread that the OS delays does not hold the others back). */
+static int bft__gemm_take(int *counter)
+{
+    int v;
+    BFT__OMP(atomic capture)
+    v = (*counter)++;
+    return v;
+}
 
 /* A partial tile: run the same micro-kernel on a zero-padded copy, so an element's arithmetic
    does not depend on where the tile boundaries fall. */
@@ -416,7 +428,7 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
     const int MR = kn->mr, NR = kn->nr, KC = kn->kc, MC = kn->mc, NC = kn->nc;
     const int n_ic = (g->M + MC - 1) / MC;
     float *ap = g->abuf + (size_t)tid * g->astride;
-    int jc, pc;
+    int jc, pc, slice = 0;
     for (jc = 0; jc < g->N; jc += NC) {
         const int nc = bft__gemm_min(NC, g->N - jc), ns = (nc + NR - 1) / NR;
         /* Work items are (row block, group of B slivers). With few row blocks (small M) the
@@ -424,18 +436,23 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
            load balanced without re-packing A too often. */
         int nq = nt > 1 ? (3 * nt + n_ic - 1) / n_ic : 1;
         if (nq > ns) nq = ns;
-        for (pc = 0; pc < g->K; pc += KC) {
+        for (pc = 0; pc < g->K; pc += KC, slice++) {
             const int kc = bft__gemm_min(KC, g->K - pc);
             /* slice 0 applies the caller's beta; later slices add to what is there */
             const float beta = pc == 0 ? g->beta : 1.0f;
+            float *bp = g->bbuf[slice & 1];
+            int *next = g->next + 2 * slice;
             int s, item;
-            for (s = tid; s < ns; s += nt) {
+            /* No barrier is needed before refilling this buffer: it last held slice - 2, and every
+               thread finished computing slice - 2 before it reached the barrier of slice - 1,
+               which this thread has passed. */
+            while ((s = bft__gemm_take(&next[0])) < ns) {
                 const int j = jc + s * NR, nr = bft__gemm_min(NR, g->N - j);
                 const float *src = g->transB ? g->B + (size_t)j * g->ldb + pc : g->B + (size_t)pc * g->ldb + j;
-                bft__gemm_pack(src, g->ldb, !g->transB, nr, kc, NR, g->bbuf + (size_t)s * (size_t)NR * (size_t)kc);
+                bft__gemm_pack(src, g->ldb, !g->transB, nr, kc, NR, bp + (size_t)s * (size_t)NR * (size_t)kc);
             }
             if (nt > 1) { BFT__OMP(barrier) } /* B panel complete before anyone uses it */
-            for (item = tid; item < n_ic * nq; item += nt) {
+            while ((item = bft__gemm_take(&next[1])) < n_ic * nq) {
                 const int ic = (item / nq) * MC, q = item % nq;
                 const int mc = bft__gemm_min(MC, g->M - ic);
                 const int s0 = (int)((long)ns * q / nq), s1 = (int)((long)ns * (q + 1) / nq);
@@ -445,10 +462,9 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
                     const float *src = g->transA ? g->A + (size_t)pc * g->lda + r : g->A + (size_t)r * g->lda + pc;
                     bft__gemm_pack(src, g->lda, g->transA, mr, kc, MR, ap + (size_t)i * (size_t)kc);
                 }
-                bft__gemm_macro(kn, kc, mc, nc, ap, g->bbuf, s0, s1, g->C + (size_t)ic * g->ldc + jc,
+                bft__gemm_macro(kn, kc, mc, nc, ap, bp, s0, s1, g->C + (size_t)ic * g->ldc + jc,
                                 g->ldc, g->alpha, beta);
             }
-            if (nt > 1) { BFT__OMP(barrier) } /* everyone done with the B panel before it is refilled */
         }
     }
 }
@@ -476,8 +492,8 @@ BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alp
 {
     bft__gemm_args g;
     const bft__gemm_kernel_info *kn;
-    int nt, kcm, mcm, ncm;
-    size_t bsize, total;
+    int nt, kcm, mcm, ncm, nbbuf;
+    size_t bsize, nslices, total;
     void *mem;
     if (M <= 0 || N <= 0) return;
     BERTFT_ASSERT(ldc >= N);
@@ -493,14 +509,19 @@ BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alp
        thread's A block on its own 64-byte cache lines */
     bsize = (size_t)bft__gemm_round_up(ncm * kcm, 16);
     g.astride = (size_t)bft__gemm_round_up(mcm * kcm, 16);
-    total = (bsize + g.astride * (size_t)nt) * sizeof(float) + 64;
+    nslices = (size_t)((N + kn->nc - 1) / kn->nc) * (size_t)((K + kn->kc - 1) / kn->kc);
+    nbbuf = nt > 1 && nslices > 1 ? 2 : 1; /* one thread never needs the second B buffer */
+    total = ((size_t)nbbuf * bsize + g.astride * (size_t)nt) * sizeof(float) + 64 + 2 * nslices * sizeof(int);
     mem = bft__malloc(total);
     if (!mem) { /* out of memory: slow but correct (bft_sgemm cannot report errors) */
         bft_sgemm_ref(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
-    g.bbuf = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
-    g.abuf = g.bbuf + bsize;
+    g.bbuf[0] = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+    g.bbuf[1] = g.bbuf[0] + (size_t)(nbbuf - 1) * bsize;
+    g.abuf = g.bbuf[0] + (size_t)nbbuf * bsize;
+    g.next = (int *)(g.abuf + g.astride * (size_t)nt);
+    memset(g.next, 0, 2 * nslices * sizeof(int));
     g.kn = kn;
     g.transA = transA != 0; g.transB = transB != 0;
     g.M = M; g.N = N; g.K = K;

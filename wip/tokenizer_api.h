@@ -24,8 +24,8 @@ BERTFT_DEF bft_result bft_tokenizer_load(bft_tokenizer **out, const char *vocab_
 /* dir/vocab.txt + dir/tokenizer_config.json (when present). */
 BERTFT_DEF bft_result bft_tokenizer_from_pretrained(bft_tokenizer **out, const char *dir, int do_lower_case);
 BERTFT_DEF void bft_tokenizer_free(bft_tokenizer *t);
-/* Write dir/vocab.txt, dir/tokenizer_config.json and dir/special_tokens_map.json as HF's
-   save_pretrained does (each atomically), so that AutoTokenizer.from_pretrained(dir) loads it. */
+/* Write dir/vocab.txt, dir/tokenizer_config.json, dir/special_tokens_map.json and dir/tokenizer.json
+   as HF's save_pretrained does (each atomically), so that AutoTokenizer.from_pretrained(dir) loads it. */
 BERTFT_DEF bft_result bft_tokenizer_save(const bft_tokenizer *t, const char *dir);
 
 /* Encode one sequence (b == NULL) as [CLS] a [SEP], or a pair as [CLS] a [SEP] b [SEP]

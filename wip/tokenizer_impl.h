@@ -9,7 +9,9 @@
 #include "unicode_tables.h"
 
 enum { BFT__U_OTHER = 1, BFT__U_PUNCT = 2, BFT__U_MN = 4 };
+#ifndef BFT__NELEM
 #define BFT__NELEM(a) (sizeof(a) / sizeof((a)[0]))
+#endif
 
 /* Value of the {lo, hi, value} range holding cp, or 0. */
 static uint32_t bft__u_range(const uint32_t (*r)[3], size_t n, uint32_t cp)
@@ -194,7 +196,8 @@ static char *bft__tok_cfg_token(const bft__json *j, int v)
     return bft__json_strdup(j, v, NULL);
 }
 
-/* Read tokenizer_config.json (when present) into t; `lower_arg` >= 0 overrides do_lower_case. */
+/* Read tokenizer_config.json (when present) into t. It wins over tokenizer.json's normalizer, as in
+   BertTokenizerFast.__init__, so it is the only file read besides vocab.txt. */
 static bft_result bft__tok_config(bft_tokenizer *t, const char *cfg_path)
 {
     char *txt;
@@ -762,10 +765,70 @@ BERTFT_DEF bft_result bft_tokenizer_encode_batch(const bft_tokenizer *t, int n, 
     return r;
 }
 
-/* save_pretrained: vocab.txt, tokenizer_config.json and special_tokens_map.json as HF writes them. */
+/* tokenizer.json, the fast tokenizer's own file: the pipeline of this section spelled out. */
+static void bft__tok_json(const bft_tokenizer *t, bft__buf *j, const int *order, int no)
+{
+    int i, k;
+    bft__buf_puts(j, "{\n  \"version\": \"1.0\",\n  \"truncation\": null,\n  \"padding\": null,\n  \"added_tokens\": [");
+    for (i = 0; i < no; i++) {
+        k = order[i];
+        bft__buf_printf(j, "%s\n    {\n      \"id\": %d,\n      \"content\": ", i ? "," : "", t->special_id[k]);
+        bft__buf_json_str(j, t->special_str[k], strlen(t->special_str[k]));
+        bft__buf_puts(j, ",\n      \"single_word\": false,\n      \"lstrip\": false,\n      \"rstrip\": false,\n"
+                         "      \"normalized\": false,\n      \"special\": true\n    }");
+    }
+    bft__buf_printf(j, "\n  ],\n  \"normalizer\": {\n    \"type\": \"BertNormalizer\",\n    \"clean_text\": true,\n"
+                       "    \"handle_chinese_chars\": %s,\n    \"strip_accents\": %s,\n    \"lowercase\": %s\n  },\n"
+                       "  \"pre_tokenizer\": {\n    \"type\": \"BertPreTokenizer\"\n  },\n",
+                    t->chinese ? "true" : "false",
+                    t->strip_accents == t->lowercase ? "null" : (t->strip_accents ? "true" : "false"),
+                    t->lowercase ? "true" : "false");
+    /* TemplateProcessing: [CLS] $A [SEP] and [CLS] $A [SEP] $B:1 [SEP]:1 */
+    bft__buf_puts(j, "  \"post_processor\": {\n    \"type\": \"TemplateProcessing\",\n    \"single\": [\n");
+    for (i = 0; i < 2; i++) {
+        const char *cls = t->special_str[2], *sep = t->special_str[3];
+        if (i) bft__buf_puts(j, "    \"pair\": [\n");
+        bft__buf_puts(j, "      {\"SpecialToken\": {\"id\": ");
+        bft__buf_json_str(j, cls, strlen(cls));
+        bft__buf_puts(j, ", \"type_id\": 0}},\n      {\"Sequence\": {\"id\": \"A\", \"type_id\": 0}},\n      {\"SpecialToken\": {\"id\": ");
+        bft__buf_json_str(j, sep, strlen(sep));
+        bft__buf_puts(j, ", \"type_id\": 0}}");
+        if (i) {
+            bft__buf_puts(j, ",\n      {\"Sequence\": {\"id\": \"B\", \"type_id\": 1}},\n      {\"SpecialToken\": {\"id\": ");
+            bft__buf_json_str(j, sep, strlen(sep));
+            bft__buf_puts(j, ", \"type_id\": 1}}");
+        }
+        bft__buf_puts(j, "\n    ],\n");
+    }
+    bft__buf_puts(j, "    \"special_tokens\": {");
+    for (i = 2; i <= 3; i++) {
+        const char *st = t->special_str[i];
+        bft__buf_puts(j, i == 2 ? "\n      " : ",\n      ");
+        bft__buf_json_str(j, st, strlen(st));
+        bft__buf_puts(j, ": {\"id\": ");
+        bft__buf_json_str(j, st, strlen(st));
+        bft__buf_printf(j, ", \"ids\": [%d], \"tokens\": [", t->special_id[i]);
+        bft__buf_json_str(j, st, strlen(st));
+        bft__buf_puts(j, "]}");
+    }
+    bft__buf_puts(j, "\n    }\n  },\n  \"decoder\": {\n    \"type\": \"WordPiece\",\n    \"prefix\": \"##\",\n    \"cleanup\": true\n  },\n"
+                     "  \"model\": {\n    \"type\": \"WordPiece\",\n    \"unk_token\": ");
+    bft__buf_json_str(j, t->special_str[1], strlen(t->special_str[1]));
+    bft__buf_printf(j, ",\n    \"continuing_subword_prefix\": \"##\",\n    \"max_input_chars_per_word\": %d,\n    \"vocab\": {",
+                    t->max_chars_per_word);
+    for (i = 0; i < t->vocab_size; i++) {
+        bft__buf_puts(j, i ? ",\n      " : "\n      ");
+        bft__buf_json_str(j, t->pool + t->tok_off[i], t->tok_len[i]);
+        bft__buf_printf(j, ": %d", i);
+    }
+    bft__buf_puts(j, "\n    }\n  }\n}\n");
+}
+
+/* save_pretrained: vocab.txt, tokenizer_config.json, special_tokens_map.json and tokenizer.json as
+   HF's BertTokenizerFast writes them. */
 BERTFT_DEF bft_result bft_tokenizer_save(const bft_tokenizer *t, const char *dir)
 {
-    bft__buf v, c, m;
+    bft__buf v, c, m, j;
     bft_result r;
     char *p;
     int i, k, first = 1;
@@ -775,6 +838,7 @@ BERTFT_DEF bft_result bft_tokenizer_save(const bft_tokenizer *t, const char *dir
     memset(&v, 0, sizeof v);
     memset(&c, 0, sizeof c);
     memset(&m, 0, sizeof m);
+    memset(&j, 0, sizeof j);
     for (i = 0; i < t->vocab_size; i++) {
         bft__buf_put(&v, t->pool + t->tok_off[i], t->tok_len[i]);
         bft__buf_put(&v, "\n", 1);
@@ -829,7 +893,8 @@ BERTFT_DEF bft_result bft_tokenizer_save(const bft_tokenizer *t, const char *dir
         }
     }
     bft__buf_puts(&m, "\n}\n");
-    if (v.oom || c.oom || m.oom) r = bft__fail(BFT_ERR_OOM, "%s: out of memory", dir);
+    bft__tok_json(t, &j, order, no);
+    if (v.oom || c.oom || m.oom || j.oom) r = bft__fail(BFT_ERR_OOM, "%s: out of memory", dir);
     if (r == BFT_OK) {
         p = bft__path_join(dir, "vocab.txt");
         r = p ? bft_write_file_atomic(p, v.p ? v.p : "", v.n) : bft__fail(BFT_ERR_OOM, "out of memory");
@@ -845,6 +910,12 @@ BERTFT_DEF bft_result bft_tokenizer_save(const bft_tokenizer *t, const char *dir
         r = p ? bft_write_file_atomic(p, m.p, m.n) : bft__fail(BFT_ERR_OOM, "out of memory");
         bft_free(p);
     }
+    if (r == BFT_OK) {
+        p = bft__path_join(dir, "tokenizer.json");
+        r = p ? bft_write_file_atomic(p, j.p, j.n) : bft__fail(BFT_ERR_OOM, "out of memory");
+        bft_free(p);
+    }
+    bft_free(j.p);
     bft_free(v.p);
     bft_free(c.p);
     bft_free(m.p);
