@@ -1622,7 +1622,7 @@ static void bft__embed_fwd(float *out, const int32_t *ids, const int32_t *types,
                            const float *pos, const float *type, int B, int T, int C)
 {
     int n;
-    BFT__OMP(parallel for schedule(static))
+    BFT__OMP(parallel for schedule(static) if ((size_t)B * T * C > 32768))
     for (n = 0; n < B * T; n++) {
         const float *w = word + (size_t)ids[n] * C, *p = pos + (size_t)(n % T) * C;
         const float *ty = type + (size_t)(types ? types[n] : 0) * C;
@@ -1639,7 +1639,7 @@ static void bft__embed_bwd(float *dword, float *dpos, float *dtype, const float 
                            const int32_t *types, int B, int T, int C, int pad_id)
 {
     int c0;
-    BFT__OMP(parallel for schedule(static))
+    BFT__OMP(parallel for schedule(static) if ((size_t)B * T * C > 32768))
     for (c0 = 0; c0 < C; c0 += 16) {
         int c1 = c0 + 16 < C ? c0 + 16 : C, n, c;
         for (n = 0; n < B * T; n++) {
@@ -1656,18 +1656,21 @@ static void bft__embed_bwd(float *dword, float *dpos, float *dtype, const float 
 }
 
 /* LayerNorm over the last dim: out = (x - mean) * rstd * w + b, rstd = 1/sqrt(var + eps),
-   var the biased variance (as torch). Statistics accumulate in double. */
-static void bft__layernorm_fwd(float *out, float *mean, float *rstd, const float *x, const float *w,
+   var the biased variance (as torch). Statistics accumulate in double. With `res`, x += res
+   first, in place (the residual connection, fused into the same pass over memory). */
+static void bft__layernorm_fwd(float *out, float *mean, float *rstd, float *x, const float *res, const float *w,
                                const float *b, int N, int C, float eps)
 {
     int n;
-    BFT__OMP(parallel for schedule(static))
+    BFT__OMP(parallel for schedule(static) if ((size_t)N * C > 32768))
     for (n = 0; n < N; n++) {
-        const float *xr = x + (size_t)n * C;
+        float *xr = x + (size_t)n * C;
         float *o = out + (size_t)n * C;
         double s = 0, v = 0;
         float m, r;
         int c;
+        if (res)
+            for (c = 0; c < C; c++) xr[c] += res[(size_t)n * C + c];
         for (c = 0; c < C; c++) s += xr[c];
         m = (float)(s / C);
         for (c = 0; c < C; c++) { double d = (double)xr[c] - m; v += d * d; }
@@ -1684,7 +1687,7 @@ static void bft__layernorm_bwd(float *dx, float *dw, float *db, const float *dou
                                const float *mean, const float *rstd, const float *w, int N, int C)
 {
     int n, c0;
-    BFT__OMP(parallel for schedule(static))
+    BFT__OMP(parallel for schedule(static) if ((size_t)N * C > 32768))
     for (n = 0; n < N; n++) {
         const float *d = dout + (size_t)n * C, *xr = x + (size_t)n * C;
         float *o = dx + (size_t)n * C;
@@ -1701,7 +1704,7 @@ static void bft__layernorm_bwd(float *dx, float *dw, float *db, const float *dou
         mgx = (float)(sgx / C);
         for (c = 0; c < C; c++) o[c] = r * (d[c] * w[c] - mg - (xr[c] - m) * r * mgx);
     }
-    BFT__OMP(parallel for schedule(static))
+    BFT__OMP(parallel for schedule(static) if ((size_t)N * C > 32768))
     for (c0 = 0; c0 < C; c0 += 16) {
         int c1 = c0 + 16 < C ? c0 + 16 : C, n2, c;
         for (n2 = 0; n2 < N; n2++) {
@@ -1779,7 +1782,7 @@ static float bft__erfcf(float z)
 static void bft__gelu_fwd(float *out, const float *x, size_t n)
 {
     long long i, nn = (long long)n;
-    BFT__OMP(parallel for simd schedule(static))
+    BFT__OMP(parallel for simd schedule(static) if (nn > 32768))
     for (i = 0; i < nn; i++) out[i] = 0.5f * x[i] * bft__erfcf(-x[i] * 0.70710678118654752f);
 }
 
@@ -1787,7 +1790,7 @@ static void bft__gelu_fwd(float *out, const float *x, size_t n)
 static void bft__gelu_bwd(float *dx, const float *x, const float *dout, size_t n)
 {
     long long i, nn = (long long)n;
-    BFT__OMP(parallel for simd schedule(static))
+    BFT__OMP(parallel for simd schedule(static) if (nn > 32768))
     for (i = 0; i < nn; i++) {
         float v = x[i];
         float cdf = 0.5f * bft__erfcf(-v * 0.70710678118654752f);
@@ -2232,7 +2235,7 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
 
     /* embeddings -> LayerNorm -> dropout */
     bft__embed_fwd(a->emb_in, a->ids, a->types, m->p.word_emb, m->p.pos_emb, m->p.type_emb, B, T, C);
-    bft__layernorm_fwd(a->hidden, a->emb_mean, a->emb_rstd, a->emb_in, m->p.emb_ln_w, m->p.emb_ln_b, N, C, c->layer_norm_eps);
+    bft__layernorm_fwd(a->hidden, a->emb_mean, a->emb_rstd, a->emb_in, NULL, m->p.emb_ln_w, m->p.emb_ln_b, N, C, c->layer_norm_eps);
     if (bft__drop_key(m, ph, &keys[0])) bft__dropout(a->hidden, (size_t)N * C, ph, keys[0], 0);
 
     for (l = 0; l < L; l++) {
@@ -2243,7 +2246,7 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
         /* q, k, v in one GEMM: the three weight matrices are adjacent, [3C, C] */
         bft__linear_fwd(v.qkv, v.x, w->q_w, w->q_b, N, C, 3 * C);
         pa_l = bft__drop_key(m, pa, &lk[0]) ? pa : 0.0f;
-        BFT__OMP(parallel for schedule(dynamic))
+        BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * T * T * D > 262144))
         for (bh = 0; bh < B * H; bh++) {
             int bi = bh / H, h = bh % H;
             const float *q = v.qkv + (size_t)bi * T * 3 * C + (size_t)h * D;
@@ -2255,15 +2258,13 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
         /* attention output: dense -> dropout -> + residual -> LayerNorm */
         bft__linear_fwd(v.ln1_in, v.ctx, w->ao_w, w->ao_b, N, C, C);
         if (bft__drop_key(m, ph, &lk[1])) bft__dropout(v.ln1_in, (size_t)N * C, ph, lk[1], 0);
-        for (n = 0; n < N * C; n++) v.ln1_in[n] += v.x[n];
-        bft__layernorm_fwd(v.ln1_out, v.ln1_mean, v.ln1_rstd, v.ln1_in, w->ln1_w, w->ln1_b, N, C, c->layer_norm_eps);
+        bft__layernorm_fwd(v.ln1_out, v.ln1_mean, v.ln1_rstd, v.ln1_in, v.x, w->ln1_w, w->ln1_b, N, C, c->layer_norm_eps);
         /* feed-forward: dense -> GELU -> dense -> dropout -> + residual -> LayerNorm */
         bft__linear_fwd(v.inter_pre, v.ln1_out, w->i_w, w->i_b, N, C, I);
         bft__gelu_fwd(a->inter_act, v.inter_pre, (size_t)N * I);
         bft__linear_fwd(v.ln2_in, a->inter_act, w->o_w, w->o_b, N, I, C);
         if (bft__drop_key(m, ph, &lk[2])) bft__dropout(v.ln2_in, (size_t)N * C, ph, lk[2], 0);
-        for (n = 0; n < N * C; n++) v.ln2_in[n] += v.ln1_out[n];
-        bft__layernorm_fwd(v.out, v.ln2_mean, v.ln2_rstd, v.ln2_in, w->ln2_w, w->ln2_b, N, C, c->layer_norm_eps);
+        bft__layernorm_fwd(v.out, v.ln2_mean, v.ln2_rstd, v.ln2_in, v.ln1_out, w->ln2_w, w->ln2_b, N, C, c->layer_norm_eps);
     }
 
     /* pooler: tanh(dense(hidden of [CLS])), then dropout -> classifier */
@@ -2377,7 +2378,7 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
         if (drop && ph > 0) bft__dropout(t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 1], 0);
         bft__linear_bwd(dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, t2, v.ctx, w->ao_w, N, C, C);
-        BFT__OMP(parallel for schedule(dynamic))
+        BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * T * T * D > 262144))
         for (bh = 0; bh < B * H; bh++) {
             int bi = bh / H, h = bh % H;
             size_t qo = (size_t)bi * T * 3 * C + (size_t)h * D;
@@ -2411,7 +2412,7 @@ BERTFT_DEF bft_result bft_clip_grad_norm(bft_model *m, float max_norm, float *to
         long long chunk = 1 << 16, nch = (long long)((m->num_params + (size_t)chunk - 1) / (size_t)chunk), k;
         double *part = (double *)bft__malloc((size_t)nch * sizeof(double));
         if (!part) return bft__fail(BFT_ERR_OOM, "out of memory");
-        BFT__OMP(parallel for schedule(static))
+        BFT__OMP(parallel for schedule(static) if (nch > 1))
         for (k = 0; k < nch; k++) {
             size_t a0 = (size_t)k * (size_t)chunk, a1 = a0 + (size_t)chunk < m->num_params ? a0 + (size_t)chunk : m->num_params, j;
             double acc = 0;
@@ -3116,6 +3117,17 @@ static bft_result bft__save_checkpoint(bft_trainer *t, const bft_metrics *last_m
     if ((r = bft__save_scheduler(t, tmp)) != BFT_OK) goto done;
     if (!(aj = bft__args_json(&t->args))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
     if ((r = bft__write_text(tmp, "training_args.json", aj)) != BFT_OK) goto done;
+    {
+        /* HF saves torch's RNG states here; bertft's randomness is a pure function of these numbers */
+        char rs[400];
+        snprintf(rs, sizeof rs, "{\n  \"seed\": %llu,\n  \"data_seed\": %llu,\n  \"global_step\": %lld,\n"
+                 "  \"note\": \"dropout keys derive from (seed, global_step, micro-batch), the sample order from "
+                 "(data_seed, epoch): resuming needs no other random state\"\n}\n",
+                 (unsigned long long)t->args.seed,
+                 (unsigned long long)(t->args.data_seed >= 0 ? (uint64_t)t->args.data_seed : t->args.seed),
+                 (long long)t->global_step);
+        if ((r = bft__write_text(tmp, "rng_state.json", rs)) != BFT_OK) goto done;
+    }
     if ((r = bft_trainer_save_state(t, tmp)) != BFT_OK) goto done;
     if (bft__is_dir(dir)) bft__rmtree(dir);
     if (rename(tmp, dir) != 0) {
@@ -3438,14 +3450,18 @@ BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train
             bft__progress(t, step_loss);
             step_loss = 0;
             {
-                int is_epoch_end = step + 1 == steps_in_epoch;
+                /* the last step of training ends its epoch too (HF runs on_epoch_end after the loop) */
+                int is_last = t->global_step >= t->max_steps;
+                int is_epoch_end = step + 1 == steps_in_epoch || is_last;
                 int do_log = (a->logging_strategy == BFT_STRATEGY_STEPS && t->global_step % a->logging_steps == 0) ||
                              (a->logging_first_step && t->global_step == 1) ||
                              (a->logging_strategy == BFT_STRATEGY_EPOCH && is_epoch_end);
                 int do_eval = (a->eval_strategy == BFT_STRATEGY_STEPS && t->global_step % eval_every == 0) ||
                               (a->eval_strategy == BFT_STRATEGY_EPOCH && is_epoch_end);
+                /* HF also saves at the final step whenever a save strategy is set */
                 int do_save = (a->save_strategy == BFT_STRATEGY_STEPS && t->global_step % a->save_steps == 0) ||
-                              (a->save_strategy == BFT_STRATEGY_EPOCH && is_epoch_end);
+                              (a->save_strategy == BFT_STRATEGY_EPOCH && is_epoch_end) ||
+                              (a->save_strategy != BFT_STRATEGY_NO && is_last);
                 if (do_log) {
                     bft__kv kv[4];
                     kv[0].key = "loss"; kv[0].v = tr_loss / (double)(t->global_step - last_logged); kv[0].is_int = 0;

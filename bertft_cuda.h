@@ -189,22 +189,30 @@ BERTFT_CUDA_DEF void bft_cuda_ref_adamw(float *p, float *m, float *v, const floa
 /* ------------------------------------------------------------------------------------------ */
 /* Element math shared by kernels and references (one definition, so they cannot disagree)    */
 /* ------------------------------------------------------------------------------------------ */
-/* bft__hash_u32 of bertft.h, callable on the device */
-BFT_CUDA__HD uint32_t bft_cuda__hash(uint64_t key, uint64_t i)
+/* bft__drop_hash of bertft.h, callable on the device (a test pins the two together) */
+BFT_CUDA__HD uint32_t bft_cuda__hash(uint64_t key, uint32_t i)
 {
-    uint64_t z = key + i * 0x9E3779B97F4A7C15ull;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return (uint32_t)((z ^ (z >> 31)) >> 32);
+    uint32_t h = i * 0x9E3779B9u + (uint32_t)key;
+    h ^= h >> 16; h *= 0x85EBCA6Bu; h ^= h >> 13; h *= 0xC2B2AE35u; h ^= h >> 16;
+    h ^= (uint32_t)(key >> 32);
+    h *= 0x27D4EB2Du; h ^= h >> 15;
+    return h;
 }
-/* bft__dropout_mask's threshold: keep when hash >= p * 2^32 */
-static uint64_t bft_cuda__thr(float p) { return (uint64_t)((double)p * 4294967296.0); }
-/* element i after inverted dropout (thr/scale from p; use = 0: identity) */
-BFT_CUDA__HD float bft_cuda__drop(float x, int use, uint64_t key, uint64_t thr, float scale, uint64_t i)
+/* bft__drop_threshold: keep when hash >= p * 2^32 */
+static uint32_t bft_cuda__thr(float p)
+{
+    double t = (double)p * 4294967296.0;
+    return t >= 4294967295.0 ? 4294967295u : (uint32_t)t;
+}
+/* element i of a dropout site after inverted dropout (use = 0: identity). The index is the
+   element's position in the site's flat [rows, cols] layout, as on the CPU (32-bit, as there). */
+BFT_CUDA__HD float bft_cuda__drop(float x, int use, uint64_t key, uint32_t thr, float scale, size_t i)
 {
     if (!use) return x;
-    return bft_cuda__hash(key, i) >= thr ? x * scale : 0.0f;
+    return bft_cuda__hash(key, (uint32_t)i) >= thr ? x * scale : 0.0f;
 }
+/* GELU with erff/expf (CUDA's are correctly rounded to ~1-2 ulp); bertft.h's CPU path uses its
+   own vectorisable erfc; the two agree to ~2e-7 relative. */
 BFT_CUDA__HD float bft_cuda__gelu(float x) { return 0.5f * x * (1.0f + erff(x * 0.70710678118654752f)); }
 BFT_CUDA__HD float bft_cuda__gelu_grad(float v)
 {
@@ -425,7 +433,7 @@ BERTFT_CUDA_DEF void bft_cuda_ref_bias_dropout_residual(float *y, const float *b
                                                         int N, int C)
 {
     size_t i, n = (size_t)N * C;
-    uint64_t thr = bft_cuda__thr(p);
+    uint32_t thr = bft_cuda__thr(p);
     float scale = 1.0f / (1.0f - p);
     for (i = 0; i < n; i++) y[i] = bft_cuda__drop(y[i] + b[i % C], p > 0, key, thr, scale, i) + res[i];
 }
@@ -433,7 +441,7 @@ BERTFT_CUDA_DEF void bft_cuda_ref_bias_dropout_residual(float *y, const float *b
 BERTFT_CUDA_DEF void bft_cuda_ref_dropout(float *dst, const float *src, uint64_t key, float p, size_t n)
 {
     size_t i;
-    uint64_t thr = bft_cuda__thr(p);
+    uint32_t thr = bft_cuda__thr(p);
     float scale = 1.0f / (1.0f - p);
     for (i = 0; i < n; i++) dst[i] = bft_cuda__drop(src[i], p > 0, key, thr, scale, i);
 }
@@ -461,7 +469,7 @@ static void bft_cuda__ref_softmax_row(float *s, float *pd, const int32_t *mrow, 
 {
     float lane[32], mx, sum;
     int l, j, any = 0;
-    uint64_t thr = bft_cuda__thr(p);
+    uint32_t thr = bft_cuda__thr(p);
     float scale = 1.0f / (1.0f - p);
     for (j = 0; j < T; j++) any |= mrow[j] != 0;
     for (l = 0; l < 32; l++) {
@@ -496,7 +504,7 @@ BERTFT_CUDA_DEF void bft_cuda_ref_softmax_fwd(float *s, float *pd, const int32_t
 BERTFT_CUDA_DEF void bft_cuda_ref_softmax_bwd(float *dp, const float *probs, int B, int H, int T, uint64_t key, float p)
 {
     size_t r, rows = (size_t)B * H * T;
-    uint64_t thr = bft_cuda__thr(p);
+    uint32_t thr = bft_cuda__thr(p);
     float scale = 1.0f / (1.0f - p), lane[32];
     for (r = 0; r < rows; r++) {
         float *d = dp + r * T, dot;
@@ -523,7 +531,7 @@ BERTFT_CUDA_DEF void bft_cuda_ref_tanh(float *x, size_t n)
 BERTFT_CUDA_DEF void bft_cuda_ref_pooler_bwd(float *dcls, const float *pooled, uint64_t key, float p, size_t n)
 {
     size_t i;
-    uint64_t thr = bft_cuda__thr(p);
+    uint32_t thr = bft_cuda__thr(p);
     float scale = 1.0f / (1.0f - p);
     for (i = 0; i < n; i++) dcls[i] = bft_cuda__drop(dcls[i], p > 0, key, thr, scale, i) * (1.0f - pooled[i] * pooled[i]);
 }
@@ -684,11 +692,11 @@ static __global__ void bft_cuda__k_gelu_bwd(float *dx, const float *x, const flo
     BFT_CUDA__GRID_STRIDE(i, n) dx[i] = dout[i] * bft_cuda__gelu_grad(x[i]);
 }
 static __global__ void bft_cuda__k_bias_dropout_residual(float *y, const float *b, const float *res, int use,
-                                                         uint64_t key, uint64_t thr, float scale, size_t n, int C)
+                                                         uint64_t key, uint32_t thr, float scale, size_t n, int C)
 {
     BFT_CUDA__GRID_STRIDE(i, n) y[i] = bft_cuda__drop(y[i] + b[i % C], use, key, thr, scale, i) + res[i];
 }
-static __global__ void bft_cuda__k_dropout(float *dst, const float *src, int use, uint64_t key, uint64_t thr, float scale,
+static __global__ void bft_cuda__k_dropout(float *dst, const float *src, int use, uint64_t key, uint32_t thr, float scale,
                                            size_t n)
 {
     BFT_CUDA__GRID_STRIDE(i, n) dst[i] = bft_cuda__drop(src[i], use, key, thr, scale, i);
@@ -705,7 +713,7 @@ static __global__ void bft_cuda__k_permute(float *dst, const float *src, int B, 
 
 /* one warp per row of [B*H*T, T] */
 static __global__ void bft_cuda__k_softmax_fwd(float *s, float *pd, const int32_t *mask, int B, int H, int T, int use,
-                                               uint64_t key, uint64_t thr, float scale)
+                                               uint64_t key, uint32_t thr, float scale)
 {
     size_t r = blockIdx.x * (size_t)(blockDim.x / 32) + threadIdx.x / 32;
     int lane = threadIdx.x % 32;
@@ -733,7 +741,7 @@ static __global__ void bft_cuda__k_softmax_fwd(float *s, float *pd, const int32_
     }
 }
 static __global__ void bft_cuda__k_softmax_bwd(float *dp, const float *probs, int rows, int T, int use, uint64_t key,
-                                               uint64_t thr, float scale)
+                                               uint32_t thr, float scale)
 {
     size_t r = blockIdx.x * (size_t)(blockDim.x / 32) + threadIdx.x / 32;
     int lane = threadIdx.x % 32;
@@ -749,7 +757,7 @@ static __global__ void bft_cuda__k_softmax_bwd(float *dp, const float *probs, in
     for (int j = lane; j < T; j += 32) d[j] = pr[j] * (d[j] - dot);
 }
 static __global__ void bft_cuda__k_tanh(float *x, size_t n) { BFT_CUDA__GRID_STRIDE(i, n) x[i] = tanhf(x[i]); }
-static __global__ void bft_cuda__k_pooler_bwd(float *dcls, const float *pooled, int use, uint64_t key, uint64_t thr,
+static __global__ void bft_cuda__k_pooler_bwd(float *dcls, const float *pooled, int use, uint64_t key, uint32_t thr,
                                               float scale, size_t n)
 {
     BFT_CUDA__GRID_STRIDE(i, n) dcls[i] = bft_cuda__drop(dcls[i], use, key, thr, scale, i) * (1.0f - pooled[i] * pooled[i]);
@@ -1029,6 +1037,7 @@ static void bft_cuda__permute(bft_cuda__ctx *X, float *dst, const float *src, in
                               int to_heads)
 {
     size_t n = (size_t)S * B * H * T * D;
+    (void)n;
     BFT_CUDA__LAUNCH(X, bft_cuda__k_permute, bft_cuda__grid(n), BFT_CUDA__T, dst, src, B, T, H, D, S, to_heads, n)
     bft_cuda_ref_permute(dst, src, B, T, H, D, S, to_heads);
 }
@@ -1136,8 +1145,9 @@ static bft_result bft_cuda__prepare(bft_cuda__ctx *X, int B, int T)
         X->arena = NULL;
         X->arena_cap = 0;
         if ((r = bft_cuda__alloc(X, (void **)&X->arena, need * sizeof(float))) != BFT_OK) {
-            char why[256];
-            snprintf(why, sizeof why, "%s", bft_last_error());
+            char why[1024];
+            memcpy(why, bft_last_error(), sizeof why);
+            why[sizeof why - 1] = 0;
             return bft__fail(r, "%s (activations for a batch of %d x %d: %.1f MB)", why, B, T, need * 4.0 / 1e6);
         }
         X->arena_cap = need;

@@ -350,23 +350,28 @@ static int write_predictions(const char *dir, const char *task, const bft_datase
     return 1;
 }
 
-static int save_split_metrics(const char *dir, const char *split, const char *prefix, const bft_metrics *m, double loss,
-                              double epoch, int samples)
+/* eval_results.json as run_glue writes it; for MNLI the mismatched set's metrics join with "_mm". */
+static int save_eval_metrics(const char *dir, const bft_metrics *m, double loss, const bft_metrics *mm, double loss_mm,
+                             double epoch, int samples, int samples_mm)
 {
-    const char *keys[12];
-    double vals[12];
-    char names[12][64];
-    int n = 0, i;
-    snprintf(names[n], 64, "%s_loss", prefix); keys[n] = names[n]; vals[n++] = loss;
-    for (i = 0; i < m->n && n < 9; i++) {
-        if (!strcmp(m->names[i], "loss")) continue;
-        snprintf(names[n], 64, "%s_%s", prefix, m->names[i]); keys[n] = names[n]; vals[n++] = m->values[i];
+    const char *keys[24];
+    double vals[24];
+    char names[24][64];
+    int n = 0, i, set;
+    for (set = 0; set < (mm ? 2 : 1); set++) {
+        const bft_metrics *x = set ? mm : m;
+        const char *suf = set ? "_mm" : "";
+        snprintf(names[n], 64, "eval_loss%s", suf); keys[n] = names[n]; vals[n++] = set ? loss_mm : loss;
+        for (i = 0; i < x->n && n < 20; i++) {
+            if (!strcmp(x->names[i], "loss")) continue;
+            snprintf(names[n], 64, "eval_%s%s", x->names[i], suf); keys[n] = names[n]; vals[n++] = x->values[i];
+        }
+        snprintf(names[n], 64, "eval_samples%s", suf); keys[n] = names[n]; vals[n++] = set ? samples_mm : samples;
     }
     keys[n] = "epoch"; vals[n++] = epoch;
-    snprintf(names[n], 64, "%s_samples", prefix); keys[n] = names[n]; vals[n++] = samples;
-    fprintf(stderr, "***** %s metrics *****\n", split);
+    fprintf(stderr, "***** eval metrics *****\n");
     for (i = 0; i < n; i++) fprintf(stderr, "  %-24s = %.4f\n", keys[i], vals[i]);
-    return bft_save_metrics(dir, split, n, keys, vals) == BFT_OK;
+    return bft_save_metrics(dir, "eval", n, keys, vals) == BFT_OK;
 }
 
 /* Where the demo finds things: the download script's folder, then ../shared (tests, CI). */
@@ -508,7 +513,7 @@ static int output_dir_has_files(const char *dir)
 static int run(void)
 {
     bft_dataset train, dev, test, dev_mm, test_mm;
-    bft_encoded etrain, edev, etest;
+    bft_encoded etrain, edev, etest, edev_mm, etest_mm;
     bft_config cfg;
     bft_model *m = NULL;
     bft_tokenizer *tok = NULL;
@@ -516,10 +521,11 @@ static int run(void)
     const bft_task_info *ti = NULL;
     char *resume = NULL, path[1024];
     const char *task = O.task_name, *dd = O.data_dir;
-    int rc = 1, NL, have_train = 0, have_dev = 0, have_test = 0;
+    int rc = 1, NL, have_train = 0, have_dev = 0, have_test = 0, mnli = 0;
     memset(&train, 0, sizeof train); memset(&dev, 0, sizeof dev); memset(&test, 0, sizeof test);
     memset(&dev_mm, 0, sizeof dev_mm); memset(&test_mm, 0, sizeof test_mm);
     memset(&etrain, 0, sizeof etrain); memset(&edev, 0, sizeof edev); memset(&etest, 0, sizeof etest);
+    memset(&edev_mm, 0, sizeof edev_mm); memset(&etest_mm, 0, sizeof etest_mm);
     memset(&tr, 0, sizeof tr);
     bft_config_default(&cfg);
 
@@ -556,6 +562,7 @@ static int run(void)
     if (task) {
         if (!(ti = bft_glue_task_info(task))) { die("--task_name"); goto done; }
         task = ti->name;
+        mnli = !strcmp(task, "mnli"); /* run_glue also evaluates and predicts the mismatched sets */
         if (!dd) {
             static const char *const roots[] = {"data/glue", "../shared/data/glue", NULL};
             int i;
@@ -572,9 +579,14 @@ static int run(void)
         if (O.do_train) { if (bft_glue_load(&train, task, dd, "train") != BFT_OK) { die("train data"); goto done; } have_train = 1; }
         if (O.do_eval || O.ta.eval_strategy != BFT_STRATEGY_NO) {
             if (bft_glue_load(&dev, task, dd, "validation") != BFT_OK) { die("validation data"); goto done; }
+            if (mnli && O.do_eval && bft_glue_load(&dev_mm, task, dd, "validation_mismatched") != BFT_OK) { die("validation data"); goto done; }
             have_dev = 1;
         }
-        if (O.do_predict) { if (bft_glue_load(&test, task, dd, "test") != BFT_OK) { die("test data"); goto done; } have_test = 1; }
+        if (O.do_predict) {
+            if (bft_glue_load(&test, task, dd, "test") != BFT_OK) { die("test data"); goto done; }
+            if (mnli && bft_glue_load(&test_mm, task, dd, "test_mismatched") != BFT_OK) { die("test data"); goto done; }
+            have_test = 1;
+        }
     } else {
         if (O.do_train) {
             if (!O.train_file) { fprintf(stderr, "bertft: error: --do_train needs --train_file or --task_name\n"); goto done; }
@@ -594,6 +606,8 @@ static int run(void)
     truncate_dataset(&train, O.max_train_samples);
     truncate_dataset(&dev, O.max_eval_samples);
     truncate_dataset(&test, O.max_predict_samples);
+    truncate_dataset(&dev_mm, O.max_eval_samples);
+    truncate_dataset(&test_mm, O.max_predict_samples);
     {
         const bft_dataset *ref = have_train ? &train : have_dev ? &dev : &test;
         NL = ref->num_labels;
@@ -637,7 +651,8 @@ static int run(void)
     }
     O.ta.max_seq_length = O.max_seq_length;
     if ((have_train && !encode(tok, &train, &etrain)) || (have_dev && !encode(tok, &dev, &edev)) ||
-        (have_test && !encode(tok, &test, &etest))) {
+        (have_test && !encode(tok, &test, &etest)) || (dev_mm.n && !encode(tok, &dev_mm, &edev_mm)) ||
+        (test_mm.n && !encode(tok, &test_mm, &etest_mm))) {
         die("tokenize");
         goto done;
     }
@@ -672,10 +687,18 @@ static int run(void)
         fprintf(stderr, "***** train metrics *****\n  train_loss = %.4f\n  epoch = %.2f\n", tr.train_loss, tr.epoch);
     }
     if (O.do_eval) {
-        bft_metrics mt;
-        double loss;
+        bft_metrics mt, mt_mm;
+        double loss, loss_mm = 0;
         if (bft_trainer_evaluate(&tr, &edev, dev.labels, "eval", &mt, &loss, NULL) != BFT_OK) { die("evaluation"); goto done; }
-        if (!save_split_metrics(O.ta.output_dir, "eval", "eval", &mt, loss, tr.epoch, edev.n)) { die("eval_results.json"); goto done; }
+        if (edev_mm.n && bft_trainer_evaluate(&tr, &edev_mm, dev_mm.labels, "eval", &mt_mm, &loss_mm, NULL) != BFT_OK) {
+            die("evaluation (mismatched)");
+            goto done;
+        }
+        bft_mkdirs(O.ta.output_dir);
+        if (!save_eval_metrics(O.ta.output_dir, &mt, loss, edev_mm.n ? &mt_mm : NULL, loss_mm, tr.epoch, edev.n, edev_mm.n)) {
+            die("eval_results.json");
+            goto done;
+        }
     }
     if (O.do_predict) {
         float *logits = (float *)malloc(sizeof(float) * (size_t)etest.n * m->config.num_labels);
@@ -685,12 +708,21 @@ static int run(void)
             free(logits); die("predictions"); goto done;
         }
         free(logits);
+        if (etest_mm.n) {
+            logits = (float *)malloc(sizeof(float) * (size_t)etest_mm.n * m->config.num_labels);
+            if (!logits || bft_trainer_evaluate(&tr, &etest_mm, NULL, "test", NULL, NULL, logits) != BFT_OK ||
+                !write_predictions(O.ta.output_dir, "mnli-mm", &test_mm, logits, m->config.num_labels)) {
+                free(logits); die("predict (mismatched)"); goto done;
+            }
+            free(logits);
+        }
     }
     if (O.do_train && bft_trainer_save_state(&tr, O.ta.output_dir) != BFT_OK) { die("trainer_state.json"); goto done; }
     rc = 0;
 done:
     bft_trainer_free(&tr);
     bft_encoded_free(&etrain); bft_encoded_free(&edev); bft_encoded_free(&etest);
+    bft_encoded_free(&edev_mm); bft_encoded_free(&etest_mm);
     bft_dataset_free(&train); bft_dataset_free(&dev); bft_dataset_free(&test);
     bft_dataset_free(&dev_mm); bft_dataset_free(&test_mm);
     bft_config_free(&cfg);

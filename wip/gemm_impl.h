@@ -17,6 +17,12 @@
    and only the packing code knows about them. The B sliver (KC x NR) stays in L1 while the A
    block (MC x KC) streams from L2.
 
+   Threads (OpenMP) take B slivers to pack and work items (row block x group of B slivers) from
+   shared counters, with one barrier per K slice (B panel packed -> use it); the B panel is
+   double-buffered so that packing slice p+1 cannot overwrite what slice p is still reading.
+   Packing buffers are allocated per call (no global cache: reentrant, thread-safe); if that
+   fails the reference loop computes the result instead.
+
    Reproducibility: a C element gets the same floating-point operations in the same order whatever
    the thread count, because (1) KC, MR and NR are constants of the kernel, (2) each K slice is
    summed from zero in registers and added to C in slice order, and (3) threads only split the

@@ -58,5 +58,6 @@ BERTFT_DEF int bft_tokenizer_cls_id(const bft_tokenizer *t);
 BERTFT_DEF int bft_tokenizer_sep_id(const bft_tokenizer *t);
 BERTFT_DEF int bft_tokenizer_mask_id(const bft_tokenizer *t); /* -1 when the vocab has none */
 BERTFT_DEF int bft_tokenizer_do_lower_case(const bft_tokenizer *t);
-/* tokenizer_config.json's model_max_length, or 0 when unknown. */
+/* tokenizer_config.json's model_max_length, or 0 when unknown; the setter changes what save writes. */
 BERTFT_DEF int bft_tokenizer_model_max_length(const bft_tokenizer *t);
+BERTFT_DEF void bft_tokenizer_set_model_max_length(bft_tokenizer *t, int n);

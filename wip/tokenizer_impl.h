@@ -350,6 +350,7 @@ BERTFT_DEF int bft_tokenizer_sep_id(const bft_tokenizer *t) { return t->special_
 BERTFT_DEF int bft_tokenizer_mask_id(const bft_tokenizer *t) { return t->special_id[4]; }
 BERTFT_DEF int bft_tokenizer_do_lower_case(const bft_tokenizer *t) { return t->lowercase; }
 BERTFT_DEF int bft_tokenizer_model_max_length(const bft_tokenizer *t) { return t->model_max_length; }
+BERTFT_DEF void bft_tokenizer_set_model_max_length(bft_tokenizer *t, int n) { t->model_max_length = n > 0 ? n : 0; }
 
 /* Per-call working memory, reused across the texts of a batch. */
 typedef struct bft__tok_work {
