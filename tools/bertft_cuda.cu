@@ -35,8 +35,10 @@ static const bft_device *bft_cli_cuda_open(const char *name, bft_model *m)
     }
     if (bft_cuda_device_create(&bft_cli_cuda_dev, m, NULL, gpu) != BFT_OK) return NULL;
     bft_cli_cuda_open_now = 1;
-    fprintf(stderr, "device: %s, %s matrix products\n", bft_cli_cuda_dev.name,
-            getenv("BERTFT_CUDA_MATH") && !strcmp(getenv("BERTFT_CUDA_MATH"), "fp32") ? "FP32" : "TF32");
+    fprintf(stderr, "device: %s%s\n", bft_cli_cuda_dev.name,
+            gpu == BFT_CUDA_EMULATE ? ""
+            : getenv("BERTFT_CUDA_MATH") && !strcmp(getenv("BERTFT_CUDA_MATH"), "fp32") ? ", FP32 matrix products"
+                                                                                       : ", TF32 matrix products");
     return &bft_cli_cuda_dev;
 }
 

@@ -14,6 +14,8 @@
 
 static char bft_fz_dir[256];
 
+static void bft_fz_cleanup(void) { bft__rmtree(bft_fz_dir); }
+
 /* Folder for this process's files (created once). */
 static const char *bft_fz_tmp(void)
 {
@@ -21,6 +23,7 @@ static const char *bft_fz_tmp(void)
         const char *base = getenv("BFT_FUZZ_TMP");
         snprintf(bft_fz_dir, sizeof bft_fz_dir, "%s/bft_fuzz.%ld", base ? base : "/tmp", (long)getpid());
         if (bft_mkdirs(bft_fz_dir) != BFT_OK) abort();
+        atexit(bft_fz_cleanup);
     }
     return bft_fz_dir;
 }

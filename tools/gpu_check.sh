@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# tools/gpu_check.sh - check bertft_cuda.h on a machine with an NVIDIA GPU (and its CPU side anywhere).
+#
+#   tools/gpu_check.sh            everything this machine can run
+#   GPU_CHECK_REQUIRE_GPU=1 ...   fail (exit 1) when no GPU is visible instead of skipping
+#   GPU_CHECK_BENCH=0 ...         skip the BERT-base MRPC epoch (and the HF Trainer comparison)
+#
+# Steps (each prints its own verdict; the script ends with "gpu_check: N passed, N failed, N skipped"):
+#   1. build: nvcc compiles bertft-cuda (tools/bertft_cuda.cu) and build/test_cuda_gpu
+#      (tests/test_cuda_host.c as CUDA C++); cc builds build/test_cuda_host.
+#   2. CPU side, no GPU needed: the kernels' host references against bertft.h's CPU layers and
+#      the whole device path in emulation against PyTorch's fixtures and the CPU
+#      (build/test_cuda_host), then the CLI with --device cuda-emulate against the CPU CLI.
+#   3. GPU parity: build/test_cuda_gpu runs the same device tests on GPU 0 in FP32 and in TF32:
+#      fixtures cls2, cls3_bf16, reg_f16 (forward/backward and 10 optimizer steps) against
+#      PyTorch, and 200 steps with dropout against the CPU (same seed, so the same dropout
+#      masks). Tolerances (norm-wise relative error):
+#        FP32: logits/loss 1e-5, gradients 2e-4, 10-step loss 1e-4, weights 2e-4
+#        TF32: logits/loss 5e-3, gradients 5e-2, 10-step loss 1e-2, weights 5e-2
+#      (TF32 rounds GEMM inputs to 10 mantissa bits: ~5e-4 per product, compounding per layer.)
+#   4. 200-step CLI run: ./bertft-cuda on the CPU and with --device cuda, a small random BERT on
+#      MRPC with dropout; the logged losses must agree (5e-3 relative, TF32) step for step.
+#   5. benchmark: one MRPC epoch (3,668 pairs, batch 32, max_seq_length 128, dynamic padding) of a
+#      randomly initialised BERT-base on the GPU, and, when python3 has torch (with CUDA) and
+#      transformers, the same epoch with HF Trainer (tf32=True) in the same run: the ratio.
+set -u
+cd "$(dirname "$0")/.."
+NVCC=${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
+CC=${CC:-cc}
+out=build/gpu_check
+mkdir -p "$out"
+pass=0; fail=0; skip=0
+ok()   { echo "ok   $*"; pass=$((pass + 1)); }
+bad()  { echo "FAIL $*"; fail=$((fail + 1)); }
+skp()  { echo "SKIP $*"; skip=$((skip + 1)); }
+
+# ---------------------------------------------------------------- the GPU, if any
+have_gpu=0
+gpu_desc="no GPU: nvidia-smi not found"
+if command -v nvidia-smi >/dev/null 2>&1; then
+  if nvidia-smi -L 2>/dev/null | grep -q '^GPU '; then
+    have_gpu=1
+    gpu_desc=$(nvidia-smi --query-gpu=name,compute_cap,memory.total,driver_version --format=csv,noheader 2>/dev/null | head -1)
+  else
+    gpu_desc="no GPU: nvidia-smi lists none"
+  fi
+fi
+echo "== gpu_check: $gpu_desc"
+# sm_XY of this GPU (native code), plus PTX for compute_80 that any newer GPU can JIT
+arch="-gencode arch=compute_80,code=compute_80 -gencode arch=compute_90,code=sm_90"
+if [ $have_gpu = 1 ]; then
+  cap=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader 2>/dev/null | head -1 | tr -d ' .')
+  [ -n "$cap" ] && arch="-gencode arch=compute_80,code=compute_80 -gencode arch=compute_$cap,code=sm_$cap"
+fi
+
+# ---------------------------------------------------------------- 1. build
+echo "== 1. build ($NVCC $arch)"
+if [ ! -x "$NVCC" ] && ! command -v "$NVCC" >/dev/null 2>&1; then
+  bad "build: nvcc not found (set NVCC=)"
+else
+  if "$NVCC" -std=c++17 -O2 $arch -I. -o bertft-cuda tools/bertft_cuda.cu -lcublas >"$out/build_cli.log" 2>&1; then
+    ok "build: bertft-cuda"
+  else
+    bad "build: bertft-cuda (see $out/build_cli.log)"; tail -20 "$out/build_cli.log"
+  fi
+  if "$NVCC" -std=c++17 -O2 $arch -I. -x cu -o build/test_cuda_gpu tests/test_cuda_host.c -lcublas >"$out/build_test.log" 2>&1; then
+    ok "build: build/test_cuda_gpu"
+  else
+    bad "build: build/test_cuda_gpu (see $out/build_test.log)"; tail -20 "$out/build_test.log"
+  fi
+fi
+if $CC -O2 -std=c99 -Wall -Wextra -pedantic -fopenmp -o build/test_cuda_host tests/test_cuda_host.c -lm >"$out/build_host.log" 2>&1; then
+  ok "build: build/test_cuda_host (cc)"
+else
+  bad "build: build/test_cuda_host (see $out/build_host.log)"
+fi
+
+# ---------------------------------------------------------------- data and models
+glue=""
+for d in data/glue ../shared/data/glue shared/data/glue; do [ -f "$d/MRPC/train.tsv" ] && { glue=$d; break; }; done
+vocab=""
+for v in data/vocab/bert-base-uncased.txt ../shared/data/vocab/bert-base-uncased.txt shared/data/vocab/bert-base-uncased.txt \
+         data/bert-base-uncased/vocab.txt; do [ -f "$v" ] && { vocab=$v; break; }; done
+
+# ---------------------------------------------------------------- 2. CPU side
+echo "== 2. CPU side: host references and the device path in emulation"
+if [ -x build/test_cuda_host ]; then
+  if build/test_cuda_host > "$out/test_cuda_host.log" 2>&1; then
+    ok "host references + emulated device ($(grep -c '^ok ' "$out/test_cuda_host.log") tests)"
+  else
+    bad "host references + emulated device (see $out/test_cuda_host.log)"; grep -A3 'FAIL\|:[0-9]*: ' "$out/test_cuda_host.log" | head -20
+  fi
+  grep '^  ' "$out/test_cuda_host.log" | head -12
+fi
+
+# two runs of the CLI on the same small model; prints the worst relative difference of the logged losses
+compare_losses() { # a.jsonl b.jsonl
+  python3 - "$1" "$2" <<'EOF' 2>/dev/null || awk 'BEGIN { print "nan 0" }'
+import json, sys
+def losses(p):
+    return {j["step"]: j["loss"] for j in map(json.loads, open(p)) if "loss" in j and "step" in j}
+a, b = losses(sys.argv[1]), losses(sys.argv[2])
+common = sorted(set(a) & set(b))
+worst = max((abs(a[s] - b[s]) / abs(a[s]) for s in common), default=float("nan"))
+print("%.3e %d" % (worst, len(common)))
+EOF
+}
+cli_hook=0
+mini=$out/mini
+if [ -x bertft-cuda ] && [ -n "$glue" ] && [ -n "$vocab" ]; then
+  ./bertft-cuda init --config tests/fixtures/e2e_mrpc/config.json --vocab "$vocab" --output_dir "$mini" --seed 7 >/dev/null 2>&1
+  common="--model_name_or_path $mini --task_name mrpc --data_dir $glue --do_train --max_seq_length 128 \
+    --per_device_train_batch_size 32 --learning_rate 1e-3 --warmup_steps 10 --logging_steps 1 --save_strategy no \
+    --report_to none --overwrite_output_dir --disable_tqdm --seed 11"
+  if ./bertft-cuda $common --max_steps 1 --output_dir "$out/probe" --device cuda-emulate 2>&1 | grep -q "CPU only"; then
+    skp "CLI --device: tools/cli.c lacks the BFT_CLI_DEVICE_OPEN hook (see bertft_cuda.cu), CLI checks skipped"
+  else
+    cli_hook=1
+    ./bertft-cuda $common --max_steps 12 --output_dir "$out/cli_cpu12" > "$out/cli_cpu12.log" 2>&1
+    ./bertft-cuda $common --max_steps 12 --output_dir "$out/cli_emu12" --device cuda-emulate > "$out/cli_emu12.log" 2>&1
+    read -r worst n < <(compare_losses "$out/cli_cpu12/trainer_log.jsonl" "$out/cli_emu12/trainer_log.jsonl")
+    if awk -v w="$worst" -v n="$n" 'BEGIN { exit !(n == 12 && w < 1e-5) }'; then
+      ok "CLI --device cuda-emulate vs CPU, 12 MRPC steps with dropout: worst loss rel $worst"
+    else
+      bad "CLI --device cuda-emulate vs CPU: worst loss rel $worst over $n steps (logs in $out)"
+    fi
+  fi
+else
+  skp "CLI checks: need bertft-cuda, GLUE MRPC data and bert-base-uncased vocab (glue='$glue' vocab='$vocab')"
+fi
+
+if [ $have_gpu = 0 ]; then
+  echo "== GPU checks skipped: $gpu_desc"
+  echo "   unverified here: kernels on a GPU, cuBLAS calls, FP32/TF32 parity, 200-step CPU-vs-GPU run, MRPC epoch benchmark"
+  skip=$((skip + 3))
+  echo "gpu_check: $pass passed, $fail failed, $skip skipped"
+  if [ "${GPU_CHECK_REQUIRE_GPU:-0}" = 1 ]; then exit 1; fi
+  [ $fail -eq 0 ]; exit $?
+fi
+
+# ---------------------------------------------------------------- 3. GPU parity
+echo "== 3. GPU parity (fixtures in FP32 and TF32, 200 steps against the CPU)"
+if [ -x build/test_cuda_gpu ]; then
+  if BFT_CUDA_STEPS=200 build/test_cuda_gpu > "$out/test_cuda_gpu.log" 2>&1; then
+    ok "GPU parity ($(grep -c '^ok ' "$out/test_cuda_gpu.log") tests: emulation, gpu-fp32, gpu-tf32)"
+  else
+    bad "GPU parity (see $out/test_cuda_gpu.log)"; grep -B1 'FAIL' "$out/test_cuda_gpu.log" | head -30
+  fi
+  grep '^  gpu\|^==' "$out/test_cuda_gpu.log"
+else
+  bad "GPU parity: build/test_cuda_gpu was not built"
+fi
+
+# ---------------------------------------------------------------- 4. 200-step CLI run, CPU vs GPU
+echo "== 4. 200 MRPC steps (small random BERT, dropout on): CPU vs GPU"
+if [ $cli_hook = 1 ]; then
+  ./bertft-cuda $common --max_steps 200 --output_dir "$out/cli_cpu200" > "$out/cli_cpu200.log" 2>&1
+  ./bertft-cuda $common --max_steps 200 --output_dir "$out/cli_gpu200" --device cuda > "$out/cli_gpu200.log" 2>&1
+  read -r worst n < <(compare_losses "$out/cli_cpu200/trainer_log.jsonl" "$out/cli_gpu200/trainer_log.jsonl")
+  if awk -v w="$worst" -v n="$n" 'BEGIN { exit !(n == 200 && w < 5e-3) }'; then
+    ok "200 steps, GPU (TF32) vs CPU: worst logged-loss rel $worst"
+  else
+    bad "200 steps, GPU vs CPU: worst logged-loss rel $worst over $n steps (logs in $out)"
+  fi
+  for r in cpu200 gpu200; do
+    printf '   %-7s %s\n' "$r" "$(grep -o '"train_runtime": [0-9.]*' "$out/cli_$r/train_results.json" 2>/dev/null)"
+  done
+else
+  skp "200-step CLI run (no CLI device hook or no data)"
+fi
+
+# ---------------------------------------------------------------- 5. benchmark
+echo "== 5. one MRPC epoch of BERT-base (random init), batch 32, max_seq_length 128"
+if [ "${GPU_CHECK_BENCH:-1}" = 0 ]; then
+  skp "benchmark (GPU_CHECK_BENCH=0)"
+elif [ $cli_hook = 1 ]; then
+  base=$out/bert-base-random
+  cat > "$out/bert-base.json" <<'EOF'
+{"architectures": ["BertForSequenceClassification"], "model_type": "bert", "vocab_size": 30522, "hidden_size": 768,
+ "num_hidden_layers": 12, "num_attention_heads": 12, "intermediate_size": 3072, "hidden_act": "gelu",
+ "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1, "max_position_embeddings": 512, "type_vocab_size": 2,
+ "initializer_range": 0.02, "layer_norm_eps": 1e-12, "pad_token_id": 0, "position_embedding_type": "absolute"}
+EOF
+  ./bertft-cuda init --config "$out/bert-base.json" --vocab "$vocab" --output_dir "$base" --seed 42 >/dev/null 2>&1
+  bargs="--model_name_or_path $base --task_name mrpc --data_dir $glue --do_train --do_eval --max_seq_length 128 \
+    --per_device_train_batch_size 32 --per_device_eval_batch_size 64 --learning_rate 2e-5 --num_train_epochs 1 \
+    --logging_steps 20 --save_strategy no --report_to none --overwrite_output_dir --disable_tqdm --seed 42"
+  ./bertft-cuda $bargs --output_dir "$out/bench_gpu" --device cuda > "$out/bench_gpu.log" 2>&1
+  bt=$(python3 -c "import json;print(json.load(open('$out/bench_gpu/train_results.json'))['train_runtime'])" 2>/dev/null)
+  if [ -n "$bt" ]; then
+    ok "bertft-cuda: one MRPC epoch in ${bt} s ($(grep -o '"eval_accuracy": [0-9.]*' "$out/bench_gpu/eval_results.json"))"
+  else
+    bad "bertft-cuda benchmark (see $out/bench_gpu.log)"; tail -5 "$out/bench_gpu.log"
+  fi
+  if python3 -c 'import torch, transformers, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+    ht=$(python3 - "$base" "$glue/MRPC/train.tsv" "$out/bench_hf" <<'EOF' 2>"$out/bench_hf.log" | tail -1
+import csv, sys, torch
+from transformers import (BertForSequenceClassification, BertTokenizerFast, DataCollatorWithPadding, Trainer,
+                          TrainingArguments)
+model_dir, tsv, outdir = sys.argv[1:4]
+rows = list(csv.reader(open(tsv, encoding="utf-8-sig"), delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+tok = BertTokenizerFast(vocab_file=model_dir + "/vocab.txt", do_lower_case=True)
+enc = tok([r[3] for r in rows], [r[4] for r in rows], truncation=True, max_length=128)
+ds = [{"input_ids": enc["input_ids"][i], "token_type_ids": enc["token_type_ids"][i],
+       "attention_mask": enc["attention_mask"][i], "labels": int(rows[i][0])} for i in range(len(rows))]
+model = BertForSequenceClassification.from_pretrained(model_dir, num_labels=2)
+args = TrainingArguments(output_dir=outdir, per_device_train_batch_size=32, learning_rate=2e-5, num_train_epochs=1,
+                         logging_steps=20, save_strategy="no", report_to=[], seed=42, tf32=True,
+                         disable_tqdm=True)
+tr = Trainer(model=model, args=args, train_dataset=ds, data_collator=DataCollatorWithPadding(tok))
+print(tr.train().metrics["train_runtime"])
+EOF
+)
+    if [ -n "$ht" ] && [ -n "$bt" ]; then
+      ok "HF Trainer (torch $(python3 -c 'import torch;print(torch.__version__)'), tf32): one MRPC epoch in ${ht} s"
+      awk -v h="$ht" -v b="$bt" 'BEGIN { printf "   ratio HF Trainer / bertft-cuda = %.2fx (higher: bertft-cuda faster)\n", h / b }'
+    else
+      bad "HF Trainer benchmark (see $out/bench_hf.log)"; tail -5 "$out/bench_hf.log"
+    fi
+  else
+    skp "HF Trainer comparison: python3 lacks torch with CUDA or transformers"
+  fi
+else
+  skp "benchmark (no CLI device hook or no data)"
+fi
+
+echo "gpu_check: $pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]
