@@ -121,7 +121,7 @@ int main(int argc, char **argv)
     int n, nr = 0;
     unsigned pool_n;
     if (argc < 2) {
-        fprintf(stderr, "usage: gen_unicode UNICODE_DIR [CATEGORY_VERSION [NFD_VERSION]] > wip/unicode_tables.h\n");
+        fprintf(stderr, "usage: gen_unicode UNICODE_DIR [CATEGORY_VERSION [NFD_VERSION]]  (see tools/update_unicode_tables.sh)\n");
         return 2;
     }
     if (argc > 2) cat_version = atof(argv[2]);
