@@ -478,27 +478,6 @@ BERTFT_DEF double bft_metric_spearman(const float *x, const float *y, int n);
 BERTFT_DEF double bft_metric_mse(const float *pred, const float *labels, int n);
 
 /* ------------------------------------------------------------------------------------------ */
-/* 11. Logging (TensorBoard)                                                                   */
-/* ------------------------------------------------------------------------------------------ */
-/* A TensorBoard event file writer, like tensorboard's EventFileWriter (what HF's
-   TensorBoardCallback writes through torch's SummaryWriter): the file
-   logdir/events.out.tfevents.<unix time>.<hostname>.<pid>.<n> holds TFRecords (length, masked
-   CRC32C of the length, an Event protobuf, masked CRC32C of it). The first Event is
-   file_version "brain.Event:2"; each scalar is Event{wall_time, step, summary{value{tag,
-   simple_value}}}. Every record is flushed at once, so a crash loses nothing written. */
-typedef struct bft_tb bft_tb;
-BERTFT_DEF bft_result bft_tb_open(bft_tb **w, const char *logdir);
-/* Tags as HF writes them: "train/loss", "train/learning_rate", "eval/accuracy", ... */
-BERTFT_DEF bft_result bft_tb_scalar(bft_tb *w, const char *tag, float value, int64_t step);
-BERTFT_DEF bft_result bft_tb_flush(bft_tb *w);
-/* Path of the event file (owned by the writer). */
-BERTFT_DEF const char *bft_tb_path(const bft_tb *w);
-BERTFT_DEF bft_result bft_tb_close(bft_tb *w);
-/* CRC32C (Castagnoli) of data, continuing from crc (0 to start); TFRecord's masked form. */
-BERTFT_DEF uint32_t bft_crc32c(uint32_t crc, const void *data, size_t n);
-BERTFT_DEF uint32_t bft_crc32c_masked(const void *data, size_t n);
-
-/* ------------------------------------------------------------------------------------------ */
 /* 10. Trainer: HF Trainer's loop, checkpoints and logs                                        */
 /* ------------------------------------------------------------------------------------------ */
 typedef enum bft_strategy { BFT_STRATEGY_NO = 0, BFT_STRATEGY_STEPS = 1, BFT_STRATEGY_EPOCH = 2 } bft_strategy;
@@ -588,7 +567,7 @@ typedef struct bft_trainer {
     /* log_history: JSON objects as HF writes them in trainer_state.json; jsonl: full precision */
     char **history, **jsonl;
     int n_history, n_jsonl;
-    bft_tb *tb;
+    struct bft_tb *tb;                 /* TensorBoard writer (section 11) */
     double t_start;
 } bft_trainer;
 
@@ -614,6 +593,27 @@ BERTFT_DEF bft_result bft_save_metrics(const char *output_dir, const char *split
 BERTFT_DEF bft_result bft_trainer_save_state(const bft_trainer *t, const char *dir);
 /* The newest checkpoint-N directory in `output_dir` (new string), or NULL. */
 BERTFT_DEF char *bft_last_checkpoint(const char *output_dir);
+
+/* ------------------------------------------------------------------------------------------ */
+/* 11. Logging (TensorBoard)                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+/* A TensorBoard event file writer, like tensorboard's EventFileWriter (what HF's
+   TensorBoardCallback writes through torch's SummaryWriter): the file
+   logdir/events.out.tfevents.<unix time>.<hostname>.<pid>.<n> holds TFRecords (length, masked
+   CRC32C of the length, an Event protobuf, masked CRC32C of it). The first Event is
+   file_version "brain.Event:2"; each scalar is Event{wall_time, step, summary{value{tag,
+   simple_value}}}. Every record is flushed at once, so a crash loses nothing written. */
+typedef struct bft_tb bft_tb;
+BERTFT_DEF bft_result bft_tb_open(bft_tb **w, const char *logdir);
+/* Tags as HF writes them: "train/loss", "train/learning_rate", "eval/accuracy", ... */
+BERTFT_DEF bft_result bft_tb_scalar(bft_tb *w, const char *tag, float value, int64_t step);
+BERTFT_DEF bft_result bft_tb_flush(bft_tb *w);
+/* Path of the event file (owned by the writer). */
+BERTFT_DEF const char *bft_tb_path(const bft_tb *w);
+BERTFT_DEF bft_result bft_tb_close(bft_tb *w);
+/* CRC32C (Castagnoli) of data, continuing from crc (0 to start); TFRecord's masked form. */
+BERTFT_DEF uint32_t bft_crc32c(uint32_t crc, const void *data, size_t n);
+BERTFT_DEF uint32_t bft_crc32c_masked(const void *data, size_t n);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Small utilities shared by the tools and tests                                               */
@@ -5966,205 +5966,573 @@ BERTFT_DEF bft_result bft_glue_metrics(const char *task, const float *logits, in
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* 11. Logging: TensorBoard event files                                                        */
+/* 9. Checkpoint I/O: safetensors                                                              */
 /* ------------------------------------------------------------------------------------------ */
-/* CRC32C, reflected polynomial 0x82F63B78, four bits at a time (a 16-entry constant table:
-   no initialisation, so no race between threads). Event files are small; speed is no issue. */
-static const uint32_t bft__crc32c_nib[16] = {
-    0x00000000u, 0x105ec76fu, 0x20bd8edeu, 0x30e349b1u, 0x417b1dbcu, 0x5125dad3u, 0x61c69362u, 0x7198540du,
-    0x82f63b78u, 0x92a8fc17u, 0xa24bb5a6u, 0xb21572c9u, 0xc38d26c4u, 0xd3d3e1abu, 0xe330a81au, 0xf36e6f75u};
+/* Format: u64 little-endian header length, a JSON header {name: {dtype, shape, data_offsets},
+   "__metadata__": {...}} padded with spaces, then the raw little-endian tensor bytes. The
+   offsets are relative to the end of the header and must tile the data exactly. */
+#define BFT__ST_MAX_HEADER 100000000ull /* the safetensors library's own limit */
 
-BERTFT_DEF uint32_t bft_crc32c(uint32_t crc, const void *data, size_t n)
+typedef struct bft__st_entry {
+    char *name;
+    char dtype[8];
+    int esize;         /* bytes per element */
+    int ndim;
+    int64_t shape[8];
+    uint64_t numel, begin, end;
+} bft__st_entry;
+
+typedef struct bft__st_header {
+    int n;
+    bft__st_entry *e;
+    uint64_t data_start;
+} bft__st_header;
+
+static void bft__st_header_free(bft__st_header *h)
 {
-    const unsigned char *p = (const unsigned char *)data;
-    size_t i;
-    crc = ~crc;
-    for (i = 0; i < n; i++) {
-        crc ^= p[i];
-        crc = (crc >> 4) ^ bft__crc32c_nib[crc & 15];
-        crc = (crc >> 4) ^ bft__crc32c_nib[crc & 15];
+    int i;
+    for (i = 0; i < h->n; i++) bft_free(h->e[i].name);
+    bft_free(h->e);
+    h->e = NULL;
+    h->n = 0;
+}
+
+static int bft__st_dtype_size(const char *d)
+{
+    static const char *const names[] = {"BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16",
+                                        "I32", "U32", "F32", "F64", "I64", "U64", NULL};
+    static const int sizes[] = {1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 8, 8, 8};
+    int i;
+    for (i = 0; names[i]; i++)
+        if (strcmp(d, names[i]) == 0) return sizes[i];
+    return 0;
+}
+
+static int bft__cmp_entry_begin(const void *a, const void *b)
+{
+    const bft__st_entry *x = *(const bft__st_entry *const *)a, *y = *(const bft__st_entry *const *)b;
+    return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : (x->end < y->end ? -1 : x->end > y->end);
+}
+
+static uint64_t bft__le64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    int i;
+    for (i = 7; i >= 0; i--) v = (v << 8) | p[i];
+    return v;
+}
+
+/* Read and validate the header of an open safetensors file of `file_size` bytes. */
+static bft_result bft__st_read_header(FILE *f, uint64_t file_size, const char *path, bft__st_header *h)
+{
+    unsigned char lenb[8];
+    uint64_t hlen, expect;
+    char *text = NULL;
+    bft__json j;
+    bft__st_entry **order = NULL;
+    bft_result r;
+    int k, i;
+    memset(h, 0, sizeof *h);
+    memset(&j, 0, sizeof j);
+    if (file_size < 8 || fread(lenb, 1, 8, f) != 8)
+        return bft__fail(BFT_ERR_FORMAT, "%s: not a safetensors file (shorter than its 8-byte header length)", path);
+    hlen = bft__le64(lenb);
+    if (hlen > BFT__ST_MAX_HEADER)
+        return bft__fail(BFT_ERR_FORMAT, "%s: safetensors header length %llu exceeds the 100 MB limit", path,
+                         (unsigned long long)hlen);
+    if (hlen < 2 || hlen > file_size - 8)
+        return bft__fail(BFT_ERR_FORMAT, "%s: safetensors header length %llu does not fit in the file (%llu bytes)",
+                         path, (unsigned long long)hlen, (unsigned long long)file_size);
+    if (!(text = (char *)bft__malloc((size_t)hlen + 1))) return bft__fail(BFT_ERR_OOM, "%s: out of memory", path);
+    if (fread(text, 1, (size_t)hlen, f) != (size_t)hlen) {
+        bft_free(text);
+        return bft__fail(BFT_ERR_IO, "%s: cannot read the safetensors header", path);
     }
-    return ~crc;
+    text[hlen] = 0;
+    if (text[0] != '{') { r = bft__fail(BFT_ERR_FORMAT, "%s: safetensors header does not start with '{'", path); goto done; }
+    if ((r = bft__json_parse(&j, text, (size_t)hlen, path)) != BFT_OK) goto done;
+    if (j.nodes[0].type != BFT__J_OBJ) { r = bft__fail(BFT_ERR_FORMAT, "%s: safetensors header is not an object", path); goto done; }
+    if (!(h->e = BFT__NEW(bft__st_entry, j.nodes[0].count))) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
+    h->data_start = 8 + hlen;
+    for (k = j.nodes[0].first; k >= 0; k = j.nodes[k].next) {
+        int v = j.nodes[k].first, dt, sh, off, d;
+        bft__st_entry *e;
+        char *dts;
+        uint64_t numel = 1;
+        if (bft__json_streq(&j, k, "__metadata__")) {
+            if (j.nodes[v].type != BFT__J_OBJ) { r = bft__fail(BFT_ERR_FORMAT, "%s: __metadata__ must be an object", path); goto done; }
+            continue;
+        }
+        e = &h->e[h->n];
+        if (!(e->name = bft__json_strdup(&j, k, NULL))) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
+        h->n++;
+        dt = bft__json_get(&j, v, "dtype");
+        sh = bft__json_get(&j, v, "shape");
+        off = bft__json_get(&j, v, "data_offsets");
+        if (j.nodes[v].type != BFT__J_OBJ || dt < 0 || sh < 0 || off < 0 || j.nodes[dt].type != BFT__J_STR ||
+            j.nodes[sh].type != BFT__J_ARR || j.nodes[off].type != BFT__J_ARR || j.nodes[off].count != 2) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": expected {\"dtype\": str, \"shape\": [..], "
+                          "\"data_offsets\": [begin, end]}", path, e->name);
+            goto done;
+        }
+        dts = bft__json_strdup(&j, dt, NULL);
+        if (!dts) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
+        e->esize = strlen(dts) < sizeof e->dtype ? bft__st_dtype_size(dts) : 0;
+        if (e->esize) strcpy(e->dtype, dts);
+        if (!e->esize) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": unknown dtype \"%.20s\"", path, e->name, dts);
+            bft_free(dts);
+            goto done;
+        }
+        bft_free(dts);
+        if (j.nodes[sh].count > 8) { r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": more than 8 dimensions", path, e->name); goto done; }
+        for (d = j.nodes[sh].first; d >= 0; d = j.nodes[d].next) {
+            double x = j.nodes[d].num;
+            if (j.nodes[d].type != BFT__J_NUM || x < 0 || x != floor(x) || x > 9007199254740992.0 ||
+                (x > 0 && (double)numel * x > 9007199254740992.0)) {
+                r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": shape entries must be non-negative integers", path, e->name);
+                goto done;
+            }
+            e->shape[e->ndim++] = (int64_t)x;
+            numel *= (uint64_t)x;
+        }
+        e->numel = numel;
+        {
+            int b0 = j.nodes[off].first, b1 = j.nodes[b0].next;
+            double x0 = j.nodes[b0].num, x1 = j.nodes[b1].num;
+            if (j.nodes[b0].type != BFT__J_NUM || j.nodes[b1].type != BFT__J_NUM || x0 < 0 || x1 < x0 ||
+                x0 != floor(x0) || x1 != floor(x1) || x1 > (double)(file_size - h->data_start)) {
+                r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": data_offsets [%.0f, %.0f] are outside the data "
+                              "(%llu bytes)", path, e->name, x0, x1, (unsigned long long)(file_size - h->data_start));
+                goto done;
+            }
+            e->begin = (uint64_t)x0;
+            e->end = (uint64_t)x1;
+        }
+        if (e->end - e->begin != numel * (uint64_t)e->esize) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": %llu bytes for %llu elements of %s", path, e->name,
+                          (unsigned long long)(e->end - e->begin), (unsigned long long)numel, e->dtype);
+            goto done;
+        }
+    }
+    /* the tensors must tile the data section: no overlap, no hole, nothing after */
+    if (!(order = BFT__NEW(bft__st_entry *, h->n ? h->n : 1))) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
+    for (i = 0; i < h->n; i++) order[i] = &h->e[i];
+    qsort(order, (size_t)h->n, sizeof *order, bft__cmp_entry_begin);
+    expect = 0;
+    for (i = 0; i < h->n; i++) {
+        if (order[i]->begin != expect) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\" starts at byte %llu but the previous tensor ends at %llu "
+                          "(%s)", path, order[i]->name, (unsigned long long)order[i]->begin,
+                          (unsigned long long)expect, order[i]->begin < expect ? "overlap" : "gap");
+            goto done;
+        }
+        expect = order[i]->end;
+    }
+    if (h->data_start + expect != file_size) {
+        r = bft__fail(BFT_ERR_FORMAT, "%s: the tensors cover %llu data bytes but the file has %llu", path,
+                      (unsigned long long)expect, (unsigned long long)(file_size - h->data_start));
+        goto done;
+    }
+    r = BFT_OK;
+done:
+    bft_free(order);
+    bft__json_free(&j);
+    bft_free(text);
+    if (r != BFT_OK) bft__st_header_free(h);
+    return r;
 }
 
-BERTFT_DEF uint32_t bft_crc32c_masked(const void *data, size_t n)
+static float bft__f16_to_f32(uint16_t h)
 {
-    uint32_t c = bft_crc32c(0, data, n);
-    return ((c >> 15) | (c << 17)) + 0xa282ead8u;
+    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, man = h & 0x3FF, bits;
+    float f;
+    if (exp == 0) { /* zero or subnormal: man * 2^-24 */
+        f = (float)man * (1.0f / 16777216.0f);
+        return sign ? -f : f;
+    }
+    if (exp == 31) bits = sign | 0x7F800000u | (man << 13);
+    else bits = sign | ((exp + 112) << 23) | (man << 13);
+    memcpy(&f, &bits, 4);
+    return f;
 }
 
-struct bft_tb {
+/* Convert `n` little-endian elements of dtype `dt` to float. */
+static void bft__st_convert(float *dst, const unsigned char *src, uint64_t n, const char *dt)
+{
+    uint64_t i;
+    if (strcmp(dt, "F32") == 0) {
+        for (i = 0; i < n; i++) {
+            uint32_t b = (uint32_t)src[4 * i] | (uint32_t)src[4 * i + 1] << 8 | (uint32_t)src[4 * i + 2] << 16 |
+                         (uint32_t)src[4 * i + 3] << 24;
+            memcpy(&dst[i], &b, 4);
+        }
+    } else if (strcmp(dt, "F16") == 0) {
+        for (i = 0; i < n; i++) dst[i] = bft__f16_to_f32((uint16_t)(src[2 * i] | src[2 * i + 1] << 8));
+    } else if (strcmp(dt, "BF16") == 0) {
+        for (i = 0; i < n; i++) {
+            uint32_t b = (uint32_t)(src[2 * i] | src[2 * i + 1] << 8) << 16;
+            memcpy(&dst[i], &b, 4);
+        }
+    } else if (strcmp(dt, "F64") == 0) {
+        for (i = 0; i < n; i++) {
+            double d;
+            uint64_t b = bft__le64(src + 8 * i);
+            memcpy(&d, &b, 8);
+            dst[i] = (float)d;
+        }
+    } else if (strcmp(dt, "I64") == 0) {
+        for (i = 0; i < n; i++) dst[i] = (float)(int64_t)bft__le64(src + 8 * i);
+    } else if (strcmp(dt, "I32") == 0) {
+        for (i = 0; i < n; i++)
+            dst[i] = (float)(int32_t)((uint32_t)src[4 * i] | (uint32_t)src[4 * i + 1] << 8 |
+                                      (uint32_t)src[4 * i + 2] << 16 | (uint32_t)src[4 * i + 3] << 24);
+    } else if (strcmp(dt, "U8") == 0 || strcmp(dt, "BOOL") == 0) {
+        for (i = 0; i < n; i++) dst[i] = (float)src[i];
+    } else if (strcmp(dt, "I8") == 0) {
+        for (i = 0; i < n; i++) dst[i] = (float)(signed char)src[i];
+    } else {
+        for (i = 0; i < n; i++) dst[i] = NAN;
+    }
+}
+
+/* Read tensor `e` into `dst` as float, in chunks (no second copy of a large tensor). */
+static bft_result bft__st_read_tensor(FILE *f, const char *path, const bft__st_header *h, const bft__st_entry *e, float *dst)
+{
+    unsigned char buf[1 << 16];
+    uint64_t done = 0, per = sizeof buf / (uint64_t)e->esize;
+    if (fseek(f, (long)(h->data_start + e->begin), SEEK_SET) != 0)
+        return bft__fail(BFT_ERR_IO, "%s: cannot seek to tensor \"%s\"", path, e->name);
+    while (done < e->numel) {
+        uint64_t cnt = e->numel - done < per ? e->numel - done : per;
+        if (fread(buf, (size_t)e->esize, (size_t)cnt, f) != (size_t)cnt)
+            return bft__fail(BFT_ERR_IO, "%s: truncated data in tensor \"%s\"", path, e->name);
+        bft__st_convert(dst + done, buf, cnt, e->dtype);
+        done += cnt;
+    }
+    return BFT_OK;
+}
+
+static bft_result bft__st_open(const char *path, FILE **f, bft__st_header *h)
+{
+    long long size;
+    bft_result r;
+    *f = fopen(path, "rb");
+    if (!*f) return bft__fail(BFT_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    /* ftell is a long: files over 2 GB need a 64-bit long (every LP64 system) */
+    if (fseek(*f, 0, SEEK_END) != 0 || (size = ftell(*f)) < 0 || fseek(*f, 0, SEEK_SET) != 0) {
+        fclose(*f);
+        return bft__fail(BFT_ERR_IO, "%s: cannot determine the file size", path);
+    }
+    r = bft__st_read_header(*f, (uint64_t)size, path, h);
+    if (r != BFT_OK) fclose(*f);
+    return r;
+}
+
+BERTFT_DEF bft_result bft_st_read(bft_st_file *out, const char *path)
+{
     FILE *f;
-    char *path;
-};
-
-static void bft__pb_varint(bft__buf *b, uint64_t v)
-{
-    char t[10];
-    int k = 0;
-    do {
-        t[k++] = (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
-        v >>= 7;
-    } while (v);
-    bft__buf_put(b, t, (size_t)k);
-}
-static void bft__pb_le(bft__buf *b, uint64_t v, int bytes)
-{
-    char t[8];
-    int i;
-    for (i = 0; i < bytes; i++) t[i] = (char)((v >> (8 * i)) & 0xff);
-    bft__buf_put(b, t, (size_t)bytes);
-}
-static void bft__pb_bytes(bft__buf *b, int field, const char *s, size_t n)
-{
-    bft__pb_varint(b, ((uint64_t)field << 3) | 2);
-    bft__pb_varint(b, n);
-    bft__buf_put(b, s, n);
-}
-
-static double bft__wall_time(void)
-{
-#if !defined(_WIN32) && defined(CLOCK_REALTIME)
-    struct timespec ts;
-    if (clock_gettime(CLOCK_REALTIME, &ts) == 0) return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-#endif
-    return (double)time(NULL);
-}
-
-/* Frame `data` as a TFRecord and write it: u64 length, masked crc of it, data, masked crc of data. */
-static bft_result bft__tb_record(bft_tb *w, const char *data, size_t n)
-{
-    unsigned char hdr[12];
-    uint32_t c;
-    int i;
-    for (i = 0; i < 8; i++) hdr[i] = (unsigned char)(((uint64_t)n >> (8 * i)) & 0xff);
-    c = bft_crc32c_masked(hdr, 8);
-    for (i = 0; i < 4; i++) hdr[8 + i] = (unsigned char)((c >> (8 * i)) & 0xff);
-    if (fwrite(hdr, 1, 12, w->f) != 12 || (n && fwrite(data, 1, n, w->f) != n))
-        return bft__fail(BFT_ERR_IO, "%s: write failed: %s", w->path, strerror(errno));
-    c = bft_crc32c_masked(data, n);
-    for (i = 0; i < 4; i++) hdr[i] = (unsigned char)((c >> (8 * i)) & 0xff);
-    if (fwrite(hdr, 1, 4, w->f) != 4) return bft__fail(BFT_ERR_IO, "%s: write failed: %s", w->path, strerror(errno));
-    return bft_tb_flush(w);
-}
-
-/* Event{wall_time = 1 (double), step = 2 (int64), file_version = 3 (string), summary = 5}. */
-static void bft__tb_event_head(bft__buf *b, int64_t step)
-{
-    union { double d; uint64_t u; } wt;
-    wt.d = bft__wall_time();
-    bft__pb_varint(b, (1 << 3) | 1);
-    bft__pb_le(b, wt.u, 8);
-    if (step != 0) { /* proto3 leaves zero out */
-        bft__pb_varint(b, 2 << 3);
-        bft__pb_varint(b, (uint64_t)step);
+    bft__st_header h;
+    bft_result r;
+    int i, d;
+    memset(out, 0, sizeof *out);
+    if ((r = bft__st_open(path, &f, &h)) != BFT_OK) return r;
+    if (!(out->t = BFT__NEW(bft_st_tensor, h.n ? h.n : 1))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    for (i = 0; i < h.n; i++) {
+        bft_st_tensor *t = &out->t[i];
+        out->n++;
+        t->name = h.e[i].name;
+        h.e[i].name = NULL;
+        strcpy(t->dtype, h.e[i].dtype);
+        t->ndim = h.e[i].ndim;
+        for (d = 0; d < t->ndim; d++) t->shape[d] = h.e[i].shape[d];
+        t->numel = (size_t)h.e[i].numel;
+        if (!(t->data = (float *)bft__malloc(t->numel * sizeof(float)))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+        if ((r = bft__st_read_tensor(f, path, &h, &h.e[i], t->data)) != BFT_OK) goto done;
     }
+done:
+    fclose(f);
+    bft__st_header_free(&h);
+    if (r != BFT_OK) bft_st_free(out);
+    return r;
 }
 
-/* socket.gethostname() without <sys/socket.h> or gethostname() (hidden under -std=c99): the
-   kernel's node name from /proc, then /etc/hostname, then the environment. */
-static void bft__hostname(char *host, size_t cap)
+BERTFT_DEF const bft_st_tensor *bft_st_get(const bft_st_file *f, const char *name)
 {
-    static const char *const files[] = {"/proc/sys/kernel/hostname", "/etc/hostname"};
-    const char *env;
-    size_t i, k;
-    host[0] = 0;
-#ifndef _WIN32
-    for (i = 0; i < 2 && !host[0]; i++) {
-        FILE *f = fopen(files[i], "rb");
-        if (!f) continue;
-        k = fread(host, 1, cap - 1, f);
-        fclose(f);
-        host[k] = 0;
-        host[strcspn(host, "\r\n")] = 0;
+    int i;
+    for (i = 0; i < f->n; i++)
+        if (strcmp(f->t[i].name, name) == 0) return &f->t[i];
+    return NULL;
+}
+
+BERTFT_DEF void bft_st_free(bft_st_file *f)
+{
+    int i;
+    for (i = 0; i < f->n; i++) {
+        bft_free(f->t[i].name);
+        bft_free(f->t[i].data);
     }
-#else
-    (void)files; (void)i; (void)k;
-#endif
-    env = getenv("COMPUTERNAME");
-    if (!host[0] && !env) env = getenv("HOSTNAME");
-    if (!host[0] && env) { strncpy(host, env, cap - 1); host[cap - 1] = 0; }
-    /* the name goes into a file name: no path separators */
-    for (i = 0; host[i]; i++) if (host[i] == '/' || host[i] == '\\') host[i] = '_';
-    if (!host[0]) { strncpy(host, "localhost", cap - 1); host[cap - 1] = 0; }
+    bft_free(f->t);
+    f->t = NULL;
+    f->n = 0;
 }
 
-static int bft__tb_uid = 0; /* tensorboard's _global_uid: one more per writer in this process */
-
-BERTFT_DEF bft_result bft_tb_open(bft_tb **out, const char *logdir)
+/* Header JSON for tensors written back to back in the given order; padded with spaces to a
+   multiple of 8 so the data starts aligned (as the safetensors library writes it). */
+static char *bft__st_header_json(int n, const char *const *names, const int *ndims, const int64_t *const *shapes,
+                                 uint64_t *hlen)
 {
-    char host[256], name[400];
-    long pid;
-    bft_tb *w;
     bft__buf b = {0, 0, 0, 0};
-    bft_result r;
-    *out = NULL;
-    if ((r = bft_mkdirs(logdir)) != BFT_OK) return r;
-    host[0] = 0;
-    bft__hostname(host, sizeof host);
-#ifdef _WIN32
-    pid = (long)_getpid();
-#else
-    pid = (long)getpid();
-#endif
-    snprintf(name, sizeof name, "events.out.tfevents.%010ld.%s.%ld.%d", (long)time(NULL), host, pid, bft__tb_uid++);
-    w = BFT__NEW(bft_tb, 1);
-    if (!w || !(w->path = bft__path_join(logdir, name))) { bft_free(w); return bft__fail(BFT_ERR_OOM, "out of memory"); }
-    w->f = fopen(w->path, "wb");
-    if (!w->f) {
-        r = bft__fail(BFT_ERR_IO, "%s: cannot create the TensorBoard event file: %s", w->path, strerror(errno));
-        bft_free(w->path);
-        bft_free(w);
-        return r;
+    uint64_t off = 0;
+    int i, d;
+    bft__buf_puts(&b, "{\"__metadata__\":{\"format\":\"pt\"}");
+    for (i = 0; i < n; i++) {
+        uint64_t numel = 1;
+        bft__buf_puts(&b, ",");
+        bft__buf_json_str(&b, names[i], strlen(names[i]));
+        bft__buf_puts(&b, ":{\"dtype\":\"F32\",\"shape\":[");
+        for (d = 0; d < ndims[i]; d++) {
+            bft__buf_printf(&b, "%s%lld", d ? "," : "", (long long)shapes[i][d]);
+            numel *= (uint64_t)shapes[i][d];
+        }
+        bft__buf_printf(&b, "],\"data_offsets\":[%llu,%llu]}", (unsigned long long)off,
+                        (unsigned long long)(off + numel * 4));
+        off += numel * 4;
     }
-    bft__tb_event_head(&b, 0);
-    bft__pb_bytes(&b, 3, "brain.Event:2", 13);
-    r = b.oom ? bft__fail(BFT_ERR_OOM, "out of memory") : bft__tb_record(w, b.p, b.n);
-    bft_free(b.p);
-    if (r != BFT_OK) { bft_tb_close(w); return r; }
-    *out = w;
-    return BFT_OK;
+    bft__buf_puts(&b, "}");
+    while (b.n % 8) bft__buf_puts(&b, " ");
+    if (b.oom) { bft_free(b.p); return NULL; }
+    *hlen = b.n;
+    return b.p;
 }
 
-BERTFT_DEF bft_result bft_tb_scalar(bft_tb *w, const char *tag, float value, int64_t step)
+static int bft__write_le_floats(FILE *f, const float *x, size_t n)
 {
-    bft__buf v = {0, 0, 0, 0}, s = {0, 0, 0, 0}, e = {0, 0, 0, 0};
-    union { float f; uint32_t u; } fv;
+    /* the file is little-endian; so is every machine we target, but do not assume it */
+    const uint32_t one = 1;
+    unsigned char le = *(const unsigned char *)&one;
+    if (le) return fwrite(x, sizeof(float), n, f) == n;
+    {
+        size_t i;
+        for (i = 0; i < n; i++) {
+            uint32_t b;
+            unsigned char o[4];
+            memcpy(&b, &x[i], 4);
+            o[0] = (unsigned char)b; o[1] = (unsigned char)(b >> 8); o[2] = (unsigned char)(b >> 16); o[3] = (unsigned char)(b >> 24);
+            if (fwrite(o, 1, 4, f) != 4) return 0;
+        }
+        return 1;
+    }
+}
+
+BERTFT_DEF bft_result bft_st_write(const char *path, int n, const char *const *names, const int *ndims,
+                                   const int64_t *const *shapes, const float *const *data)
+{
+    uint64_t hlen;
+    unsigned char lb[8];
+    char *tmp, *hdr = bft__st_header_json(n, names, ndims, shapes, &hlen);
+    FILE *f;
+    int i, d, ok;
+    if (!hdr) return bft__fail(BFT_ERR_OOM, "out of memory");
+    if (!(f = bft__atomic_open(path, &tmp))) { bft_free(hdr); return BFT_ERR_IO; }
+    for (i = 0; i < 8; i++) lb[i] = (unsigned char)(hlen >> (8 * i));
+    ok = fwrite(lb, 1, 8, f) == 8 && fwrite(hdr, 1, (size_t)hlen, f) == (size_t)hlen;
+    for (i = 0; ok && i < n; i++) {
+        size_t numel = 1;
+        for (d = 0; d < ndims[i]; d++) numel *= (size_t)shapes[i][d];
+        ok = bft__write_le_floats(f, data[i], numel);
+    }
+    bft_free(hdr);
+    return bft__atomic_commit(f, tmp, path, ok);
+}
+
+/* Map a checkpoint name to ours: add the "bert." prefix when missing, and rename the legacy
+   TensorFlow-era LayerNorm.gamma/beta. Returns a new string. */
+static char *bft__canonical_name(const char *name)
+{
+    bft__buf b = {0, 0, 0, 0};
+    size_t n = strlen(name);
+    if (strncmp(name, "embeddings.", 11) == 0 || strncmp(name, "encoder.", 8) == 0 || strncmp(name, "pooler.", 7) == 0)
+        bft__buf_puts(&b, "bert.");
+    if (n > 6 && strcmp(name + n - 6, ".gamma") == 0) {
+        bft__buf_put(&b, name, n - 6);
+        bft__buf_puts(&b, ".weight");
+    } else if (n > 5 && strcmp(name + n - 5, ".beta") == 0) {
+        bft__buf_put(&b, name, n - 5);
+        bft__buf_puts(&b, ".bias");
+    } else bft__buf_puts(&b, name);
+    return b.oom ? NULL : b.p;
+}
+
+static void bft__shape_str(char *out, size_t cap, int ndim, const int64_t *shape)
+{
+    int d;
+    size_t w = 0;
+    w += (size_t)snprintf(out + w, cap - w, "[");
+    for (d = 0; d < ndim && w < cap; d++) w += (size_t)snprintf(out + w, cap - w, "%s%lld", d ? ", " : "", (long long)shape[d]);
+    if (w < cap) snprintf(out + w, cap - w, "]");
+}
+
+BERTFT_DEF bft_result bft_model_load_safetensors(bft_model *m, const char *path, uint64_t seed)
+{
+    FILE *f;
+    bft__st_header h;
     bft_result r;
-    if (!w || !tag) return bft__fail(BFT_ERR_INVALID, "tb_scalar: no writer or tag");
-    /* Summary.Value{tag = 1, simple_value = 2 (float, in a oneof: written even when 0)} */
-    fv.f = value;
-    bft__pb_bytes(&v, 1, tag, strlen(tag));
-    bft__pb_varint(&v, (2 << 3) | 5);
-    bft__pb_le(&v, fv.u, 4);
-    bft__pb_bytes(&s, 1, v.p, v.n);          /* Summary{value = 1} */
-    bft__tb_event_head(&e, step);
-    bft__pb_bytes(&e, 5, s.p, s.n);          /* Event.summary = 5 */
-    r = (v.oom || s.oom || e.oom) ? bft__fail(BFT_ERR_OOM, "out of memory") : bft__tb_record(w, e.p, e.n);
-    bft_free(v.p);
-    bft_free(s.p);
-    bft_free(e.p);
+    char *loaded = NULL;
+    bft__buf unused = {0, 0, 0, 0}, fresh = {0, 0, 0, 0}, report = {0, 0, 0, 0};
+    int i, k, nunused = 0, nfresh = 0;
+    uint64_t rng[4];
+    if ((r = bft__st_open(path, &f, &h)) != BFT_OK) return r;
+    if (!(loaded = (char *)bft__calloc((size_t)m->num_tensors, 1))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    /* first pass: match names and check shapes, so that a bad file changes nothing */
+    for (i = 0; i < h.n; i++) {
+        const bft__st_entry *e = &h.e[i];
+        char *cn = bft__canonical_name(e->name);
+        const bft_tensor_info *t;
+        if (!cn) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+        t = bft_model_find_tensor(m, cn);
+        if (!t) {
+            /* position_ids is a buffer older checkpoints saved; HF drops it silently */
+            if (!strstr(cn, "position_ids")) {
+                bft__buf_printf(&unused, "%s%s", nunused ? ", " : "", e->name);
+                nunused++;
+            }
+            bft_free(cn);
+            continue;
+        }
+        bft_free(cn);
+        k = (int)(t - m->tensors);
+        if (loaded[k]) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: two tensors map to %s (e.g. both LayerNorm.gamma and LayerNorm.weight)", path, t->name);
+            goto done;
+        }
+        if (strcmp(e->dtype, "F32") && strcmp(e->dtype, "F16") && strcmp(e->dtype, "BF16") && strcmp(e->dtype, "F64")) {
+            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor %s has dtype %s; expected F32, F16 or BF16", path, e->name, e->dtype);
+            goto done;
+        }
+        if (e->ndim != t->ndim || e->shape[0] != t->shape[0] || (t->ndim == 2 && e->shape[1] != t->shape[1])) {
+            char a[96], b2[96];
+            bft__shape_str(a, sizeof a, e->ndim, e->shape);
+            bft__shape_str(b2, sizeof b2, t->ndim, t->shape);
+            r = bft__fail(BFT_ERR_SHAPE, "%s: size mismatch for %s: copying a param with shape %s from checkpoint, "
+                          "the shape in current model is %s%s", path, t->name, a, b2,
+                          strncmp(t->name, "classifier", 10) == 0 ? " (the checkpoint's head was trained for another "
+                                                                    "number of labels)" : "");
+            goto done;
+        }
+        loaded[k] = 1;
+    }
+    for (i = 0; i < h.n; i++) {
+        char *cn = bft__canonical_name(h.e[i].name);
+        const bft_tensor_info *t = cn ? bft_model_find_tensor(m, cn) : NULL;
+        bft_free(cn);
+        if (t && (r = bft__st_read_tensor(f, path, &h, &h.e[i], m->params + t->offset)) != BFT_OK) goto done;
+    }
+    /* what the checkpoint lacks is initialised as HF does, and reported */
+    bft__rng_seed(rng, seed);
+    for (k = 0; k < m->num_tensors; k++)
+        if (!loaded[k]) {
+            bft__init_tensor(m, k, rng);
+            bft__buf_printf(&fresh, "%s%s", nfresh ? ", " : "", m->tensors[k].name);
+            nfresh++;
+        }
+    if (nunused)
+        bft__buf_printf(&report, "Some weights of the model checkpoint at %s were not used (%d): %s\n", path, nunused, unused.p);
+    if (nfresh)
+        bft__buf_printf(&report, "Some weights of BertForSequenceClassification were not initialized from the model "
+                        "checkpoint at %s and are newly initialized (%d): %s\n", path, nfresh, fresh.p);
+    bft_free(m->load_report);
+    m->load_report = report.p;
+    report.p = NULL;
+    r = BFT_OK;
+done:
+    fclose(f);
+    bft__st_header_free(&h);
+    bft_free(loaded);
+    bft_free(unused.p);
+    bft_free(fresh.p);
+    bft_free(report.p);
     return r;
 }
 
-BERTFT_DEF bft_result bft_tb_flush(bft_tb *w)
+BERTFT_DEF bft_result bft_model_from_pretrained(bft_model **out, const char *dir, const bft_config *config, uint64_t seed)
 {
-    if (!w || !w->f) return bft__fail(BFT_ERR_INVALID, "tb_flush: no open writer");
-    if (fflush(w->f) != 0) return bft__fail(BFT_ERR_IO, "%s: write failed: %s", w->path, strerror(errno));
-    return BFT_OK;
-}
-
-BERTFT_DEF const char *bft_tb_path(const bft_tb *w) { return w ? w->path : NULL; }
-
-BERTFT_DEF bft_result bft_tb_close(bft_tb *w)
-{
-    bft_result r = BFT_OK;
-    if (!w) return BFT_OK;
-    if (w->f && fclose(w->f) != 0) r = bft__fail(BFT_ERR_IO, "%s: close failed: %s", w->path, strerror(errno));
-    bft_free(w->path);
-    bft_free(w);
+    bft_config c;
+    bft_model *m = NULL;
+    bft_result r;
+    char *cfg_path = NULL, *st_path = NULL;
+    int is_dir = bft__is_dir(dir);
+    *out = NULL;
+    if (!is_dir && !config)
+        return bft__fail(BFT_ERR_INVALID, "%s: not a directory (a .safetensors file needs a config)", dir);
+    if (is_dir) {
+        cfg_path = bft__path_join(dir, "config.json");
+        st_path = bft__path_join(dir, "model.safetensors");
+    } else st_path = bft__strdup(dir);
+    if (!st_path || (is_dir && !cfg_path)) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    if (config) r = bft_config_copy(&c, config);
+    else r = bft_config_load(&c, cfg_path);
+    if (r != BFT_OK) goto done;
+    r = bft__model_alloc(&m, &c);
+    bft_config_free(&c);
+    if (r != BFT_OK) goto done;
+    if ((r = bft_model_load_safetensors(m, st_path, seed)) != BFT_OK) {
+        bft_model_free(m);
+        goto done;
+    }
+    bft_model_seed(m, seed);
+    *out = m;
+done:
+    bft_free(cfg_path);
+    bft_free(st_path);
     return r;
 }
+
+BERTFT_DEF bft_result bft_model_save(const bft_model *m, const char *dir)
+{
+    char *p = NULL, *tmp;
+    const char **names = NULL;
+    int *ndims = NULL, k, i, ok;
+    const int64_t **shapes = NULL;
+    uint64_t hlen;
+    char *hdr = NULL;
+    unsigned char lb[8];
+    FILE *f;
+    bft_result r;
+    if ((r = bft_mkdirs(dir)) != BFT_OK) return r;
+    names = BFT__NEW(const char *, m->num_tensors);
+    ndims = BFT__NEW(int, m->num_tensors);
+    shapes = BFT__NEW(const int64_t *, m->num_tensors);
+    if (!names || !ndims || !shapes) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    for (k = 0; k < m->num_tensors; k++) {
+        names[k] = m->tensors[k].name;
+        ndims[k] = m->tensors[k].ndim;
+        shapes[k] = m->tensors[k].shape;
+    }
+    /* the tensors are back to back in m->params in table order: the data section is that buffer */
+    if (!(hdr = bft__st_header_json(m->num_tensors, names, ndims, shapes, &hlen)) ||
+        !(p = bft__path_join(dir, "model.safetensors"))) {
+        r = bft__fail(BFT_ERR_OOM, "out of memory");
+        goto done;
+    }
+    if (!(f = bft__atomic_open(p, &tmp))) { r = BFT_ERR_IO; goto done; }
+    for (i = 0; i < 8; i++) lb[i] = (unsigned char)(hlen >> (8 * i));
+    ok = fwrite(lb, 1, 8, f) == 8 && fwrite(hdr, 1, (size_t)hlen, f) == (size_t)hlen &&
+         bft__write_le_floats(f, m->params, m->num_params);
+    if ((r = bft__atomic_commit(f, tmp, p, ok)) != BFT_OK) goto done;
+    bft_free(p);
+    if (!(p = bft__path_join(dir, "config.json"))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    r = bft_config_save(&m->config, p);
+done:
+    bft_free(p);
+    bft_free(hdr);
+    bft_free((void *)names);
+    bft_free(ndims);
+    bft_free((void *)shapes);
+    return r;
+}
+
+
 
 /* ------------------------------------------------------------------------------------------ */
 /* 10. Trainer                                                                                 */
@@ -7245,573 +7613,205 @@ BERTFT_DEF bft_result bft_save_metrics(const char *output_dir, const char *split
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* 9. Checkpoint I/O: safetensors                                                              */
+/* 11. Logging: TensorBoard event files                                                        */
 /* ------------------------------------------------------------------------------------------ */
-/* Format: u64 little-endian header length, a JSON header {name: {dtype, shape, data_offsets},
-   "__metadata__": {...}} padded with spaces, then the raw little-endian tensor bytes. The
-   offsets are relative to the end of the header and must tile the data exactly. */
-#define BFT__ST_MAX_HEADER 100000000ull /* the safetensors library's own limit */
+/* CRC32C, reflected polynomial 0x82F63B78, four bits at a time (a 16-entry constant table:
+   no initialisation, so no race between threads). Event files are small; speed is no issue. */
+static const uint32_t bft__crc32c_nib[16] = {
+    0x00000000u, 0x105ec76fu, 0x20bd8edeu, 0x30e349b1u, 0x417b1dbcu, 0x5125dad3u, 0x61c69362u, 0x7198540du,
+    0x82f63b78u, 0x92a8fc17u, 0xa24bb5a6u, 0xb21572c9u, 0xc38d26c4u, 0xd3d3e1abu, 0xe330a81au, 0xf36e6f75u};
 
-typedef struct bft__st_entry {
-    char *name;
-    char dtype[8];
-    int esize;         /* bytes per element */
-    int ndim;
-    int64_t shape[8];
-    uint64_t numel, begin, end;
-} bft__st_entry;
-
-typedef struct bft__st_header {
-    int n;
-    bft__st_entry *e;
-    uint64_t data_start;
-} bft__st_header;
-
-static void bft__st_header_free(bft__st_header *h)
+BERTFT_DEF uint32_t bft_crc32c(uint32_t crc, const void *data, size_t n)
 {
+    const unsigned char *p = (const unsigned char *)data;
+    size_t i;
+    crc = ~crc;
+    for (i = 0; i < n; i++) {
+        crc ^= p[i];
+        crc = (crc >> 4) ^ bft__crc32c_nib[crc & 15];
+        crc = (crc >> 4) ^ bft__crc32c_nib[crc & 15];
+    }
+    return ~crc;
+}
+
+BERTFT_DEF uint32_t bft_crc32c_masked(const void *data, size_t n)
+{
+    uint32_t c = bft_crc32c(0, data, n);
+    return ((c >> 15) | (c << 17)) + 0xa282ead8u;
+}
+
+struct bft_tb {
+    FILE *f;
+    char *path;
+};
+
+static void bft__pb_varint(bft__buf *b, uint64_t v)
+{
+    char t[10];
+    int k = 0;
+    do {
+        t[k++] = (char)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    bft__buf_put(b, t, (size_t)k);
+}
+static void bft__pb_le(bft__buf *b, uint64_t v, int bytes)
+{
+    char t[8];
     int i;
-    for (i = 0; i < h->n; i++) bft_free(h->e[i].name);
-    bft_free(h->e);
-    h->e = NULL;
-    h->n = 0;
+    for (i = 0; i < bytes; i++) t[i] = (char)((v >> (8 * i)) & 0xff);
+    bft__buf_put(b, t, (size_t)bytes);
+}
+static void bft__pb_bytes(bft__buf *b, int field, const char *s, size_t n)
+{
+    bft__pb_varint(b, ((uint64_t)field << 3) | 2);
+    bft__pb_varint(b, n);
+    bft__buf_put(b, s, n);
 }
 
-static int bft__st_dtype_size(const char *d)
+static double bft__wall_time(void)
 {
-    static const char *const names[] = {"BOOL", "U8", "I8", "F8_E5M2", "F8_E4M3", "I16", "U16", "F16", "BF16",
-                                        "I32", "U32", "F32", "F64", "I64", "U64", NULL};
-    static const int sizes[] = {1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 8, 8, 8};
+#if !defined(_WIN32) && defined(CLOCK_REALTIME)
+    struct timespec ts;
+    if (clock_gettime(CLOCK_REALTIME, &ts) == 0) return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+#endif
+    return (double)time(NULL);
+}
+
+/* Frame `data` as a TFRecord and write it: u64 length, masked crc of it, data, masked crc of data. */
+static bft_result bft__tb_record(bft_tb *w, const char *data, size_t n)
+{
+    unsigned char hdr[12];
+    uint32_t c;
     int i;
-    for (i = 0; names[i]; i++)
-        if (strcmp(d, names[i]) == 0) return sizes[i];
-    return 0;
+    for (i = 0; i < 8; i++) hdr[i] = (unsigned char)(((uint64_t)n >> (8 * i)) & 0xff);
+    c = bft_crc32c_masked(hdr, 8);
+    for (i = 0; i < 4; i++) hdr[8 + i] = (unsigned char)((c >> (8 * i)) & 0xff);
+    if (fwrite(hdr, 1, 12, w->f) != 12 || (n && fwrite(data, 1, n, w->f) != n))
+        return bft__fail(BFT_ERR_IO, "%s: write failed: %s", w->path, strerror(errno));
+    c = bft_crc32c_masked(data, n);
+    for (i = 0; i < 4; i++) hdr[i] = (unsigned char)((c >> (8 * i)) & 0xff);
+    if (fwrite(hdr, 1, 4, w->f) != 4) return bft__fail(BFT_ERR_IO, "%s: write failed: %s", w->path, strerror(errno));
+    return bft_tb_flush(w);
 }
 
-static int bft__cmp_entry_begin(const void *a, const void *b)
+/* Event{wall_time = 1 (double), step = 2 (int64), file_version = 3 (string), summary = 5}. */
+static void bft__tb_event_head(bft__buf *b, int64_t step)
 {
-    const bft__st_entry *x = *(const bft__st_entry *const *)a, *y = *(const bft__st_entry *const *)b;
-    return x->begin < y->begin ? -1 : x->begin > y->begin ? 1 : (x->end < y->end ? -1 : x->end > y->end);
+    union { double d; uint64_t u; } wt;
+    wt.d = bft__wall_time();
+    bft__pb_varint(b, (1 << 3) | 1);
+    bft__pb_le(b, wt.u, 8);
+    if (step != 0) { /* proto3 leaves zero out */
+        bft__pb_varint(b, 2 << 3);
+        bft__pb_varint(b, (uint64_t)step);
+    }
 }
 
-static uint64_t bft__le64(const unsigned char *p)
+/* socket.gethostname() without <sys/socket.h> or gethostname() (hidden under -std=c99): the
+   kernel's node name from /proc, then /etc/hostname, then the environment. */
+static void bft__hostname(char *host, size_t cap)
 {
-    uint64_t v = 0;
-    int i;
-    for (i = 7; i >= 0; i--) v = (v << 8) | p[i];
-    return v;
+    static const char *const files[] = {"/proc/sys/kernel/hostname", "/etc/hostname"};
+    const char *env;
+    size_t i, k;
+    host[0] = 0;
+#ifndef _WIN32
+    for (i = 0; i < 2 && !host[0]; i++) {
+        FILE *f = fopen(files[i], "rb");
+        if (!f) continue;
+        k = fread(host, 1, cap - 1, f);
+        fclose(f);
+        host[k] = 0;
+        host[strcspn(host, "\r\n")] = 0;
+    }
+#else
+    (void)files; (void)i; (void)k;
+#endif
+    env = getenv("COMPUTERNAME");
+    if (!host[0] && !env) env = getenv("HOSTNAME");
+    if (!host[0] && env) { strncpy(host, env, cap - 1); host[cap - 1] = 0; }
+    /* the name goes into a file name: no path separators */
+    for (i = 0; host[i]; i++) if (host[i] == '/' || host[i] == '\\') host[i] = '_';
+    if (!host[0]) { strncpy(host, "localhost", cap - 1); host[cap - 1] = 0; }
 }
 
-/* Read and validate the header of an open safetensors file of `file_size` bytes. */
-static bft_result bft__st_read_header(FILE *f, uint64_t file_size, const char *path, bft__st_header *h)
+static int bft__tb_uid = 0; /* tensorboard's _global_uid: one more per writer in this process */
+
+BERTFT_DEF bft_result bft_tb_open(bft_tb **out, const char *logdir)
 {
-    unsigned char lenb[8];
-    uint64_t hlen, expect;
-    char *text = NULL;
-    bft__json j;
-    bft__st_entry **order = NULL;
+    char host[256], name[400];
+    long pid;
+    bft_tb *w;
+    bft__buf b = {0, 0, 0, 0};
     bft_result r;
-    int k, i;
-    memset(h, 0, sizeof *h);
-    memset(&j, 0, sizeof j);
-    if (file_size < 8 || fread(lenb, 1, 8, f) != 8)
-        return bft__fail(BFT_ERR_FORMAT, "%s: not a safetensors file (shorter than its 8-byte header length)", path);
-    hlen = bft__le64(lenb);
-    if (hlen > BFT__ST_MAX_HEADER)
-        return bft__fail(BFT_ERR_FORMAT, "%s: safetensors header length %llu exceeds the 100 MB limit", path,
-                         (unsigned long long)hlen);
-    if (hlen < 2 || hlen > file_size - 8)
-        return bft__fail(BFT_ERR_FORMAT, "%s: safetensors header length %llu does not fit in the file (%llu bytes)",
-                         path, (unsigned long long)hlen, (unsigned long long)file_size);
-    if (!(text = (char *)bft__malloc((size_t)hlen + 1))) return bft__fail(BFT_ERR_OOM, "%s: out of memory", path);
-    if (fread(text, 1, (size_t)hlen, f) != (size_t)hlen) {
-        bft_free(text);
-        return bft__fail(BFT_ERR_IO, "%s: cannot read the safetensors header", path);
+    *out = NULL;
+    if ((r = bft_mkdirs(logdir)) != BFT_OK) return r;
+    host[0] = 0;
+    bft__hostname(host, sizeof host);
+#ifdef _WIN32
+    pid = (long)_getpid();
+#else
+    pid = (long)getpid();
+#endif
+    snprintf(name, sizeof name, "events.out.tfevents.%010ld.%s.%ld.%d", (long)time(NULL), host, pid, bft__tb_uid++);
+    w = BFT__NEW(bft_tb, 1);
+    if (!w || !(w->path = bft__path_join(logdir, name))) { bft_free(w); return bft__fail(BFT_ERR_OOM, "out of memory"); }
+    w->f = fopen(w->path, "wb");
+    if (!w->f) {
+        r = bft__fail(BFT_ERR_IO, "%s: cannot create the TensorBoard event file: %s", w->path, strerror(errno));
+        bft_free(w->path);
+        bft_free(w);
+        return r;
     }
-    text[hlen] = 0;
-    if (text[0] != '{') { r = bft__fail(BFT_ERR_FORMAT, "%s: safetensors header does not start with '{'", path); goto done; }
-    if ((r = bft__json_parse(&j, text, (size_t)hlen, path)) != BFT_OK) goto done;
-    if (j.nodes[0].type != BFT__J_OBJ) { r = bft__fail(BFT_ERR_FORMAT, "%s: safetensors header is not an object", path); goto done; }
-    if (!(h->e = BFT__NEW(bft__st_entry, j.nodes[0].count))) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
-    h->data_start = 8 + hlen;
-    for (k = j.nodes[0].first; k >= 0; k = j.nodes[k].next) {
-        int v = j.nodes[k].first, dt, sh, off, d;
-        bft__st_entry *e;
-        char *dts;
-        uint64_t numel = 1;
-        if (bft__json_streq(&j, k, "__metadata__")) {
-            if (j.nodes[v].type != BFT__J_OBJ) { r = bft__fail(BFT_ERR_FORMAT, "%s: __metadata__ must be an object", path); goto done; }
-            continue;
-        }
-        e = &h->e[h->n];
-        if (!(e->name = bft__json_strdup(&j, k, NULL))) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
-        h->n++;
-        dt = bft__json_get(&j, v, "dtype");
-        sh = bft__json_get(&j, v, "shape");
-        off = bft__json_get(&j, v, "data_offsets");
-        if (j.nodes[v].type != BFT__J_OBJ || dt < 0 || sh < 0 || off < 0 || j.nodes[dt].type != BFT__J_STR ||
-            j.nodes[sh].type != BFT__J_ARR || j.nodes[off].type != BFT__J_ARR || j.nodes[off].count != 2) {
-            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": expected {\"dtype\": str, \"shape\": [..], "
-                          "\"data_offsets\": [begin, end]}", path, e->name);
-            goto done;
-        }
-        dts = bft__json_strdup(&j, dt, NULL);
-        if (!dts) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
-        e->esize = strlen(dts) < sizeof e->dtype ? bft__st_dtype_size(dts) : 0;
-        if (e->esize) strcpy(e->dtype, dts);
-        if (!e->esize) {
-            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": unknown dtype \"%.20s\"", path, e->name, dts);
-            bft_free(dts);
-            goto done;
-        }
-        bft_free(dts);
-        if (j.nodes[sh].count > 8) { r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": more than 8 dimensions", path, e->name); goto done; }
-        for (d = j.nodes[sh].first; d >= 0; d = j.nodes[d].next) {
-            double x = j.nodes[d].num;
-            if (j.nodes[d].type != BFT__J_NUM || x < 0 || x != floor(x) || x > 9007199254740992.0 ||
-                (x > 0 && (double)numel * x > 9007199254740992.0)) {
-                r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": shape entries must be non-negative integers", path, e->name);
-                goto done;
-            }
-            e->shape[e->ndim++] = (int64_t)x;
-            numel *= (uint64_t)x;
-        }
-        e->numel = numel;
-        {
-            int b0 = j.nodes[off].first, b1 = j.nodes[b0].next;
-            double x0 = j.nodes[b0].num, x1 = j.nodes[b1].num;
-            if (j.nodes[b0].type != BFT__J_NUM || j.nodes[b1].type != BFT__J_NUM || x0 < 0 || x1 < x0 ||
-                x0 != floor(x0) || x1 != floor(x1) || x1 > (double)(file_size - h->data_start)) {
-                r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": data_offsets [%.0f, %.0f] are outside the data "
-                              "(%llu bytes)", path, e->name, x0, x1, (unsigned long long)(file_size - h->data_start));
-                goto done;
-            }
-            e->begin = (uint64_t)x0;
-            e->end = (uint64_t)x1;
-        }
-        if (e->end - e->begin != numel * (uint64_t)e->esize) {
-            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\": %llu bytes for %llu elements of %s", path, e->name,
-                          (unsigned long long)(e->end - e->begin), (unsigned long long)numel, e->dtype);
-            goto done;
-        }
-    }
-    /* the tensors must tile the data section: no overlap, no hole, nothing after */
-    if (!(order = BFT__NEW(bft__st_entry *, h->n ? h->n : 1))) { r = bft__fail(BFT_ERR_OOM, "%s: out of memory", path); goto done; }
-    for (i = 0; i < h->n; i++) order[i] = &h->e[i];
-    qsort(order, (size_t)h->n, sizeof *order, bft__cmp_entry_begin);
-    expect = 0;
-    for (i = 0; i < h->n; i++) {
-        if (order[i]->begin != expect) {
-            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor \"%s\" starts at byte %llu but the previous tensor ends at %llu "
-                          "(%s)", path, order[i]->name, (unsigned long long)order[i]->begin,
-                          (unsigned long long)expect, order[i]->begin < expect ? "overlap" : "gap");
-            goto done;
-        }
-        expect = order[i]->end;
-    }
-    if (h->data_start + expect != file_size) {
-        r = bft__fail(BFT_ERR_FORMAT, "%s: the tensors cover %llu data bytes but the file has %llu", path,
-                      (unsigned long long)expect, (unsigned long long)(file_size - h->data_start));
-        goto done;
-    }
-    r = BFT_OK;
-done:
-    bft_free(order);
-    bft__json_free(&j);
-    bft_free(text);
-    if (r != BFT_OK) bft__st_header_free(h);
-    return r;
-}
-
-static float bft__f16_to_f32(uint16_t h)
-{
-    uint32_t sign = (uint32_t)(h & 0x8000) << 16, exp = (h >> 10) & 0x1F, man = h & 0x3FF, bits;
-    float f;
-    if (exp == 0) { /* zero or subnormal: man * 2^-24 */
-        f = (float)man * (1.0f / 16777216.0f);
-        return sign ? -f : f;
-    }
-    if (exp == 31) bits = sign | 0x7F800000u | (man << 13);
-    else bits = sign | ((exp + 112) << 23) | (man << 13);
-    memcpy(&f, &bits, 4);
-    return f;
-}
-
-/* Convert `n` little-endian elements of dtype `dt` to float. */
-static void bft__st_convert(float *dst, const unsigned char *src, uint64_t n, const char *dt)
-{
-    uint64_t i;
-    if (strcmp(dt, "F32") == 0) {
-        for (i = 0; i < n; i++) {
-            uint32_t b = (uint32_t)src[4 * i] | (uint32_t)src[4 * i + 1] << 8 | (uint32_t)src[4 * i + 2] << 16 |
-                         (uint32_t)src[4 * i + 3] << 24;
-            memcpy(&dst[i], &b, 4);
-        }
-    } else if (strcmp(dt, "F16") == 0) {
-        for (i = 0; i < n; i++) dst[i] = bft__f16_to_f32((uint16_t)(src[2 * i] | src[2 * i + 1] << 8));
-    } else if (strcmp(dt, "BF16") == 0) {
-        for (i = 0; i < n; i++) {
-            uint32_t b = (uint32_t)(src[2 * i] | src[2 * i + 1] << 8) << 16;
-            memcpy(&dst[i], &b, 4);
-        }
-    } else if (strcmp(dt, "F64") == 0) {
-        for (i = 0; i < n; i++) {
-            double d;
-            uint64_t b = bft__le64(src + 8 * i);
-            memcpy(&d, &b, 8);
-            dst[i] = (float)d;
-        }
-    } else if (strcmp(dt, "I64") == 0) {
-        for (i = 0; i < n; i++) dst[i] = (float)(int64_t)bft__le64(src + 8 * i);
-    } else if (strcmp(dt, "I32") == 0) {
-        for (i = 0; i < n; i++)
-            dst[i] = (float)(int32_t)((uint32_t)src[4 * i] | (uint32_t)src[4 * i + 1] << 8 |
-                                      (uint32_t)src[4 * i + 2] << 16 | (uint32_t)src[4 * i + 3] << 24);
-    } else if (strcmp(dt, "U8") == 0 || strcmp(dt, "BOOL") == 0) {
-        for (i = 0; i < n; i++) dst[i] = (float)src[i];
-    } else if (strcmp(dt, "I8") == 0) {
-        for (i = 0; i < n; i++) dst[i] = (float)(signed char)src[i];
-    } else {
-        for (i = 0; i < n; i++) dst[i] = NAN;
-    }
-}
-
-/* Read tensor `e` into `dst` as float, in chunks (no second copy of a large tensor). */
-static bft_result bft__st_read_tensor(FILE *f, const char *path, const bft__st_header *h, const bft__st_entry *e, float *dst)
-{
-    unsigned char buf[1 << 16];
-    uint64_t done = 0, per = sizeof buf / (uint64_t)e->esize;
-    if (fseek(f, (long)(h->data_start + e->begin), SEEK_SET) != 0)
-        return bft__fail(BFT_ERR_IO, "%s: cannot seek to tensor \"%s\"", path, e->name);
-    while (done < e->numel) {
-        uint64_t cnt = e->numel - done < per ? e->numel - done : per;
-        if (fread(buf, (size_t)e->esize, (size_t)cnt, f) != (size_t)cnt)
-            return bft__fail(BFT_ERR_IO, "%s: truncated data in tensor \"%s\"", path, e->name);
-        bft__st_convert(dst + done, buf, cnt, e->dtype);
-        done += cnt;
-    }
+    bft__tb_event_head(&b, 0);
+    bft__pb_bytes(&b, 3, "brain.Event:2", 13);
+    r = b.oom ? bft__fail(BFT_ERR_OOM, "out of memory") : bft__tb_record(w, b.p, b.n);
+    bft_free(b.p);
+    if (r != BFT_OK) { bft_tb_close(w); return r; }
+    *out = w;
     return BFT_OK;
 }
 
-static bft_result bft__st_open(const char *path, FILE **f, bft__st_header *h)
+BERTFT_DEF bft_result bft_tb_scalar(bft_tb *w, const char *tag, float value, int64_t step)
 {
-    long long size;
+    bft__buf v = {0, 0, 0, 0}, s = {0, 0, 0, 0}, e = {0, 0, 0, 0};
+    union { float f; uint32_t u; } fv;
     bft_result r;
-    *f = fopen(path, "rb");
-    if (!*f) return bft__fail(BFT_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
-    /* ftell is a long: files over 2 GB need a 64-bit long (every LP64 system) */
-    if (fseek(*f, 0, SEEK_END) != 0 || (size = ftell(*f)) < 0 || fseek(*f, 0, SEEK_SET) != 0) {
-        fclose(*f);
-        return bft__fail(BFT_ERR_IO, "%s: cannot determine the file size", path);
-    }
-    r = bft__st_read_header(*f, (uint64_t)size, path, h);
-    if (r != BFT_OK) fclose(*f);
+    if (!w || !tag) return bft__fail(BFT_ERR_INVALID, "tb_scalar: no writer or tag");
+    /* Summary.Value{tag = 1, simple_value = 2 (float, in a oneof: written even when 0)} */
+    fv.f = value;
+    bft__pb_bytes(&v, 1, tag, strlen(tag));
+    bft__pb_varint(&v, (2 << 3) | 5);
+    bft__pb_le(&v, fv.u, 4);
+    bft__pb_bytes(&s, 1, v.p, v.n);          /* Summary{value = 1} */
+    bft__tb_event_head(&e, step);
+    bft__pb_bytes(&e, 5, s.p, s.n);          /* Event.summary = 5 */
+    r = (v.oom || s.oom || e.oom) ? bft__fail(BFT_ERR_OOM, "out of memory") : bft__tb_record(w, e.p, e.n);
+    bft_free(v.p);
+    bft_free(s.p);
+    bft_free(e.p);
     return r;
 }
 
-BERTFT_DEF bft_result bft_st_read(bft_st_file *out, const char *path)
+BERTFT_DEF bft_result bft_tb_flush(bft_tb *w)
 {
-    FILE *f;
-    bft__st_header h;
-    bft_result r;
-    int i, d;
-    memset(out, 0, sizeof *out);
-    if ((r = bft__st_open(path, &f, &h)) != BFT_OK) return r;
-    if (!(out->t = BFT__NEW(bft_st_tensor, h.n ? h.n : 1))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
-    for (i = 0; i < h.n; i++) {
-        bft_st_tensor *t = &out->t[i];
-        out->n++;
-        t->name = h.e[i].name;
-        h.e[i].name = NULL;
-        strcpy(t->dtype, h.e[i].dtype);
-        t->ndim = h.e[i].ndim;
-        for (d = 0; d < t->ndim; d++) t->shape[d] = h.e[i].shape[d];
-        t->numel = (size_t)h.e[i].numel;
-        if (!(t->data = (float *)bft__malloc(t->numel * sizeof(float)))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
-        if ((r = bft__st_read_tensor(f, path, &h, &h.e[i], t->data)) != BFT_OK) goto done;
-    }
-done:
-    fclose(f);
-    bft__st_header_free(&h);
-    if (r != BFT_OK) bft_st_free(out);
+    if (!w || !w->f) return bft__fail(BFT_ERR_INVALID, "tb_flush: no open writer");
+    if (fflush(w->f) != 0) return bft__fail(BFT_ERR_IO, "%s: write failed: %s", w->path, strerror(errno));
+    return BFT_OK;
+}
+
+BERTFT_DEF const char *bft_tb_path(const bft_tb *w) { return w ? w->path : NULL; }
+
+BERTFT_DEF bft_result bft_tb_close(bft_tb *w)
+{
+    bft_result r = BFT_OK;
+    if (!w) return BFT_OK;
+    if (w->f && fclose(w->f) != 0) r = bft__fail(BFT_ERR_IO, "%s: close failed: %s", w->path, strerror(errno));
+    bft_free(w->path);
+    bft_free(w);
     return r;
 }
-
-BERTFT_DEF const bft_st_tensor *bft_st_get(const bft_st_file *f, const char *name)
-{
-    int i;
-    for (i = 0; i < f->n; i++)
-        if (strcmp(f->t[i].name, name) == 0) return &f->t[i];
-    return NULL;
-}
-
-BERTFT_DEF void bft_st_free(bft_st_file *f)
-{
-    int i;
-    for (i = 0; i < f->n; i++) {
-        bft_free(f->t[i].name);
-        bft_free(f->t[i].data);
-    }
-    bft_free(f->t);
-    f->t = NULL;
-    f->n = 0;
-}
-
-/* Header JSON for tensors written back to back in the given order; padded with spaces to a
-   multiple of 8 so the data starts aligned (as the safetensors library writes it). */
-static char *bft__st_header_json(int n, const char *const *names, const int *ndims, const int64_t *const *shapes,
-                                 uint64_t *hlen)
-{
-    bft__buf b = {0, 0, 0, 0};
-    uint64_t off = 0;
-    int i, d;
-    bft__buf_puts(&b, "{\"__metadata__\":{\"format\":\"pt\"}");
-    for (i = 0; i < n; i++) {
-        uint64_t numel = 1;
-        bft__buf_puts(&b, ",");
-        bft__buf_json_str(&b, names[i], strlen(names[i]));
-        bft__buf_puts(&b, ":{\"dtype\":\"F32\",\"shape\":[");
-        for (d = 0; d < ndims[i]; d++) {
-            bft__buf_printf(&b, "%s%lld", d ? "," : "", (long long)shapes[i][d]);
-            numel *= (uint64_t)shapes[i][d];
-        }
-        bft__buf_printf(&b, "],\"data_offsets\":[%llu,%llu]}", (unsigned long long)off,
-                        (unsigned long long)(off + numel * 4));
-        off += numel * 4;
-    }
-    bft__buf_puts(&b, "}");
-    while (b.n % 8) bft__buf_puts(&b, " ");
-    if (b.oom) { bft_free(b.p); return NULL; }
-    *hlen = b.n;
-    return b.p;
-}
-
-static int bft__write_le_floats(FILE *f, const float *x, size_t n)
-{
-    /* the file is little-endian; so is every machine we target, but do not assume it */
-    const uint32_t one = 1;
-    unsigned char le = *(const unsigned char *)&one;
-    if (le) return fwrite(x, sizeof(float), n, f) == n;
-    {
-        size_t i;
-        for (i = 0; i < n; i++) {
-            uint32_t b;
-            unsigned char o[4];
-            memcpy(&b, &x[i], 4);
-            o[0] = (unsigned char)b; o[1] = (unsigned char)(b >> 8); o[2] = (unsigned char)(b >> 16); o[3] = (unsigned char)(b >> 24);
-            if (fwrite(o, 1, 4, f) != 4) return 0;
-        }
-        return 1;
-    }
-}
-
-BERTFT_DEF bft_result bft_st_write(const char *path, int n, const char *const *names, const int *ndims,
-                                   const int64_t *const *shapes, const float *const *data)
-{
-    uint64_t hlen;
-    unsigned char lb[8];
-    char *tmp, *hdr = bft__st_header_json(n, names, ndims, shapes, &hlen);
-    FILE *f;
-    int i, d, ok;
-    if (!hdr) return bft__fail(BFT_ERR_OOM, "out of memory");
-    if (!(f = bft__atomic_open(path, &tmp))) { bft_free(hdr); return BFT_ERR_IO; }
-    for (i = 0; i < 8; i++) lb[i] = (unsigned char)(hlen >> (8 * i));
-    ok = fwrite(lb, 1, 8, f) == 8 && fwrite(hdr, 1, (size_t)hlen, f) == (size_t)hlen;
-    for (i = 0; ok && i < n; i++) {
-        size_t numel = 1;
-        for (d = 0; d < ndims[i]; d++) numel *= (size_t)shapes[i][d];
-        ok = bft__write_le_floats(f, data[i], numel);
-    }
-    bft_free(hdr);
-    return bft__atomic_commit(f, tmp, path, ok);
-}
-
-/* Map a checkpoint name to ours: add the "bert." prefix when missing, and rename the legacy
-   TensorFlow-era LayerNorm.gamma/beta. Returns a new string. */
-static char *bft__canonical_name(const char *name)
-{
-    bft__buf b = {0, 0, 0, 0};
-    size_t n = strlen(name);
-    if (strncmp(name, "embeddings.", 11) == 0 || strncmp(name, "encoder.", 8) == 0 || strncmp(name, "pooler.", 7) == 0)
-        bft__buf_puts(&b, "bert.");
-    if (n > 6 && strcmp(name + n - 6, ".gamma") == 0) {
-        bft__buf_put(&b, name, n - 6);
-        bft__buf_puts(&b, ".weight");
-    } else if (n > 5 && strcmp(name + n - 5, ".beta") == 0) {
-        bft__buf_put(&b, name, n - 5);
-        bft__buf_puts(&b, ".bias");
-    } else bft__buf_puts(&b, name);
-    return b.oom ? NULL : b.p;
-}
-
-static void bft__shape_str(char *out, size_t cap, int ndim, const int64_t *shape)
-{
-    int d;
-    size_t w = 0;
-    w += (size_t)snprintf(out + w, cap - w, "[");
-    for (d = 0; d < ndim && w < cap; d++) w += (size_t)snprintf(out + w, cap - w, "%s%lld", d ? ", " : "", (long long)shape[d]);
-    if (w < cap) snprintf(out + w, cap - w, "]");
-}
-
-BERTFT_DEF bft_result bft_model_load_safetensors(bft_model *m, const char *path, uint64_t seed)
-{
-    FILE *f;
-    bft__st_header h;
-    bft_result r;
-    char *loaded = NULL;
-    bft__buf unused = {0, 0, 0, 0}, fresh = {0, 0, 0, 0}, report = {0, 0, 0, 0};
-    int i, k, nunused = 0, nfresh = 0;
-    uint64_t rng[4];
-    if ((r = bft__st_open(path, &f, &h)) != BFT_OK) return r;
-    if (!(loaded = (char *)bft__calloc((size_t)m->num_tensors, 1))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
-    /* first pass: match names and check shapes, so that a bad file changes nothing */
-    for (i = 0; i < h.n; i++) {
-        const bft__st_entry *e = &h.e[i];
-        char *cn = bft__canonical_name(e->name);
-        const bft_tensor_info *t;
-        if (!cn) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
-        t = bft_model_find_tensor(m, cn);
-        if (!t) {
-            /* position_ids is a buffer older checkpoints saved; HF drops it silently */
-            if (!strstr(cn, "position_ids")) {
-                bft__buf_printf(&unused, "%s%s", nunused ? ", " : "", e->name);
-                nunused++;
-            }
-            bft_free(cn);
-            continue;
-        }
-        bft_free(cn);
-        k = (int)(t - m->tensors);
-        if (loaded[k]) {
-            r = bft__fail(BFT_ERR_FORMAT, "%s: two tensors map to %s (e.g. both LayerNorm.gamma and LayerNorm.weight)", path, t->name);
-            goto done;
-        }
-        if (strcmp(e->dtype, "F32") && strcmp(e->dtype, "F16") && strcmp(e->dtype, "BF16") && strcmp(e->dtype, "F64")) {
-            r = bft__fail(BFT_ERR_FORMAT, "%s: tensor %s has dtype %s; expected F32, F16 or BF16", path, e->name, e->dtype);
-            goto done;
-        }
-        if (e->ndim != t->ndim || e->shape[0] != t->shape[0] || (t->ndim == 2 && e->shape[1] != t->shape[1])) {
-            char a[96], b2[96];
-            bft__shape_str(a, sizeof a, e->ndim, e->shape);
-            bft__shape_str(b2, sizeof b2, t->ndim, t->shape);
-            r = bft__fail(BFT_ERR_SHAPE, "%s: size mismatch for %s: copying a param with shape %s from checkpoint, "
-                          "the shape in current model is %s%s", path, t->name, a, b2,
-                          strncmp(t->name, "classifier", 10) == 0 ? " (the checkpoint's head was trained for another "
-                                                                    "number of labels)" : "");
-            goto done;
-        }
-        loaded[k] = 1;
-    }
-    for (i = 0; i < h.n; i++) {
-        char *cn = bft__canonical_name(h.e[i].name);
-        const bft_tensor_info *t = cn ? bft_model_find_tensor(m, cn) : NULL;
-        bft_free(cn);
-        if (t && (r = bft__st_read_tensor(f, path, &h, &h.e[i], m->params + t->offset)) != BFT_OK) goto done;
-    }
-    /* what the checkpoint lacks is initialised as HF does, and reported */
-    bft__rng_seed(rng, seed);
-    for (k = 0; k < m->num_tensors; k++)
-        if (!loaded[k]) {
-            bft__init_tensor(m, k, rng);
-            bft__buf_printf(&fresh, "%s%s", nfresh ? ", " : "", m->tensors[k].name);
-            nfresh++;
-        }
-    if (nunused)
-        bft__buf_printf(&report, "Some weights of the model checkpoint at %s were not used (%d): %s\n", path, nunused, unused.p);
-    if (nfresh)
-        bft__buf_printf(&report, "Some weights of BertForSequenceClassification were not initialized from the model "
-                        "checkpoint at %s and are newly initialized (%d): %s\n", path, nfresh, fresh.p);
-    bft_free(m->load_report);
-    m->load_report = report.p;
-    report.p = NULL;
-    r = BFT_OK;
-done:
-    fclose(f);
-    bft__st_header_free(&h);
-    bft_free(loaded);
-    bft_free(unused.p);
-    bft_free(fresh.p);
-    bft_free(report.p);
-    return r;
-}
-
-BERTFT_DEF bft_result bft_model_from_pretrained(bft_model **out, const char *dir, const bft_config *config, uint64_t seed)
-{
-    bft_config c;
-    bft_model *m = NULL;
-    bft_result r;
-    char *cfg_path = NULL, *st_path = NULL;
-    int is_dir = bft__is_dir(dir);
-    *out = NULL;
-    if (!is_dir && !config)
-        return bft__fail(BFT_ERR_INVALID, "%s: not a directory (a .safetensors file needs a config)", dir);
-    if (is_dir) {
-        cfg_path = bft__path_join(dir, "config.json");
-        st_path = bft__path_join(dir, "model.safetensors");
-    } else st_path = bft__strdup(dir);
-    if (!st_path || (is_dir && !cfg_path)) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
-    if (config) r = bft_config_copy(&c, config);
-    else r = bft_config_load(&c, cfg_path);
-    if (r != BFT_OK) goto done;
-    r = bft__model_alloc(&m, &c);
-    bft_config_free(&c);
-    if (r != BFT_OK) goto done;
-    if ((r = bft_model_load_safetensors(m, st_path, seed)) != BFT_OK) {
-        bft_model_free(m);
-        goto done;
-    }
-    bft_model_seed(m, seed);
-    *out = m;
-done:
-    bft_free(cfg_path);
-    bft_free(st_path);
-    return r;
-}
-
-BERTFT_DEF bft_result bft_model_save(const bft_model *m, const char *dir)
-{
-    char *p = NULL, *tmp;
-    const char **names = NULL;
-    int *ndims = NULL, k, i, ok;
-    const int64_t **shapes = NULL;
-    uint64_t hlen;
-    char *hdr = NULL;
-    unsigned char lb[8];
-    FILE *f;
-    bft_result r;
-    if ((r = bft_mkdirs(dir)) != BFT_OK) return r;
-    names = BFT__NEW(const char *, m->num_tensors);
-    ndims = BFT__NEW(int, m->num_tensors);
-    shapes = BFT__NEW(const int64_t *, m->num_tensors);
-    if (!names || !ndims || !shapes) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
-    for (k = 0; k < m->num_tensors; k++) {
-        names[k] = m->tensors[k].name;
-        ndims[k] = m->tensors[k].ndim;
-        shapes[k] = m->tensors[k].shape;
-    }
-    /* the tensors are back to back in m->params in table order: the data section is that buffer */
-    if (!(hdr = bft__st_header_json(m->num_tensors, names, ndims, shapes, &hlen)) ||
-        !(p = bft__path_join(dir, "model.safetensors"))) {
-        r = bft__fail(BFT_ERR_OOM, "out of memory");
-        goto done;
-    }
-    if (!(f = bft__atomic_open(p, &tmp))) { r = BFT_ERR_IO; goto done; }
-    for (i = 0; i < 8; i++) lb[i] = (unsigned char)(hlen >> (8 * i));
-    ok = fwrite(lb, 1, 8, f) == 8 && fwrite(hdr, 1, (size_t)hlen, f) == (size_t)hlen &&
-         bft__write_le_floats(f, m->params, m->num_params);
-    if ((r = bft__atomic_commit(f, tmp, p, ok)) != BFT_OK) goto done;
-    bft_free(p);
-    if (!(p = bft__path_join(dir, "config.json"))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
-    r = bft_config_save(&m->config, p);
-done:
-    bft_free(p);
-    bft_free(hdr);
-    bft_free((void *)names);
-    bft_free(ndims);
-    bft_free((void *)shapes);
-    return r;
-}
-
-
 
 #endif /* BERTFT_IMPLEMENTATION_DONE */
 #endif /* BERTFT_IMPLEMENTATION */

@@ -883,6 +883,20 @@ static bft_result bft_cuda__copy(bft_cuda__ctx *X, void *dst, const void *src, s
     memmove(dst, src, bytes);
     return BFT_OK;
 }
+/* `rows` rows of `width` bytes, device to device, with row pitches (the [CLS] gather/scatter) */
+static bft_result bft_cuda__copy_rows(bft_cuda__ctx *X, void *dst, size_t dpitch, const void *src, size_t spitch,
+                                      size_t width, size_t rows)
+{
+    size_t i;
+#ifdef __CUDACC__
+    if (!X->emu)
+        return bft_cuda__err(cudaMemcpy2DAsync(dst, dpitch, src, spitch, width, rows, cudaMemcpyDeviceToDevice, X->stream),
+                             "cudaMemcpy2DAsync");
+#endif
+    (void)X;
+    for (i = 0; i < rows; i++) memmove((char *)dst + i * dpitch, (const char *)src + i * spitch, width);
+    return BFT_OK;
+}
 static bft_result bft_cuda__zero(bft_cuda__ctx *X, void *dst, size_t bytes)
 {
 #ifdef __CUDACC__
@@ -1259,7 +1273,7 @@ static bft_result bft_cuda__forward(void *ctx, bft_model *m, const bft_batch *b,
     bft_cuda__ctx *X = (bft_cuda__ctx *)ctx;
     const bft_config *c = &m->config;
     int B = b->batch_size, T = b->seq_len, C = c->hidden_size, I = c->intermediate_size, H = c->num_attention_heads;
-    int D = C / H, NL = c->num_labels, L = c->num_hidden_layers, N = B * T, l, n;
+    int D = C / H, NL = c->num_labels, L = c->num_hidden_layers, N = B * T, l;
     float ph = c->hidden_dropout_prob, pa = c->attention_probs_dropout_prob, pc = bft_config_classifier_dropout(c);
     size_t TD = (size_t)T * D, TT = (size_t)T * T, NC = (size_t)N * C, NI = (size_t)N * I;
     bft_result r;
@@ -1314,9 +1328,8 @@ static bft_result bft_cuda__forward(void *ctx, bft_model *m, const bft_batch *b,
     }
     X->key_cls = bft_cuda__key(m, pc);
     /* pooler on [CLS] (token 0 of each row), classifier, loss */
-    for (n = 0; n < B; n++)
-        if ((r = bft_cuda__copy(X, X->pool_in + (size_t)n * C, X->hidden + L * NC + (size_t)n * T * C,
-                                (size_t)C * sizeof(float), 2)) != BFT_OK) return r;
+    if ((r = bft_cuda__copy_rows(X, X->pool_in, (size_t)C * sizeof(float), X->hidden + L * NC, (size_t)T * C * sizeof(float),
+                                 (size_t)C * sizeof(float), (size_t)B)) != BFT_OK) return r;
     bft_cuda__linear(X, X->pooled, X->pool_in, X->dp.pool_w, B, C, C);
     bft_cuda__bias(X, X->pooled, X->dp.pool_b, B, C);
     bft_cuda__tanh(X, X->pooled, (size_t)B * C);
@@ -1340,7 +1353,7 @@ static bft_result bft_cuda__backward(void *ctx, bft_model *m, float scale)
     bft_cuda__ctx *X = (bft_cuda__ctx *)ctx;
     const bft_config *c = &m->config;
     int B = X->B, T = X->T, C = c->hidden_size, I = c->intermediate_size, H = c->num_attention_heads, D = C / H;
-    int NL = c->num_labels, L = c->num_hidden_layers, N = B * T, l, n;
+    int NL = c->num_labels, L = c->num_hidden_layers, N = B * T, l;
     float ph = c->hidden_dropout_prob, pa = c->attention_probs_dropout_prob, pc = bft_config_classifier_dropout(c);
     float sc = 1.0f / sqrtf((float)D);
     size_t TD = (size_t)T * D, TT = (size_t)T * T, NC = (size_t)N * C, NI = (size_t)N * I;
@@ -1355,9 +1368,8 @@ static bft_result bft_cuda__backward(void *ctx, bft_model *m, float scale)
     bft_cuda__pooler_bwd(X, X->dcls, X->pooled, X->key_cls, pc, (size_t)B * C);
     bft_cuda__linear_bwd(X, X->dpool, 0.0f, X->dg.pool_w, X->dg.pool_b, X->dcls, X->pool_in, X->dp.pool_w, B, C, C);
     if ((r = bft_cuda__zero(X, dh, NC * sizeof(float))) != BFT_OK) return r;
-    for (n = 0; n < B; n++)
-        if ((r = bft_cuda__copy(X, dh + (size_t)n * T * C, X->dpool + (size_t)n * C, (size_t)C * sizeof(float), 2)) != BFT_OK)
-            return r;
+    if ((r = bft_cuda__copy_rows(X, dh, (size_t)T * C * sizeof(float), X->dpool, (size_t)C * sizeof(float),
+                                 (size_t)C * sizeof(float), (size_t)B)) != BFT_OK) return r;
 
     for (l = L - 1; l >= 0; l--) {
         const bft_layer *w = &X->dp.layers[l];
