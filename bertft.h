@@ -63,7 +63,11 @@
 
 #ifndef BERTFT_DEF
 #ifdef BERTFT_STATIC
+#if defined(__GNUC__) || defined(__clang__)
+#define BERTFT_DEF static __attribute__((unused)) /* a program need not call every function */
+#else
 #define BERTFT_DEF static
+#endif
 #else
 #ifdef __cplusplus
 #define BERTFT_DEF extern "C"
@@ -311,6 +315,13 @@ BERTFT_DEF bft_result bft_model_from_pretrained(bft_model **out, const char *dir
                                                 const bft_config *config, uint64_t seed);
 /* Load tensors from a safetensors file into an existing model (F32, F16 or BF16). */
 BERTFT_DEF bft_result bft_model_load_safetensors(bft_model *m, const char *path, uint64_t seed);
+/* Flags of the _ex loaders. IGNORE_MISMATCHED_SIZES: a checkpoint tensor whose shape differs
+   (a head trained for another number of labels) is initialised afresh and reported instead of
+   being an error, as HF's from_pretrained(..., ignore_mismatched_sizes=True). */
+#define BFT_LOAD_IGNORE_MISMATCHED_SIZES 1u
+BERTFT_DEF bft_result bft_model_from_pretrained_ex(bft_model **out, const char *dir, const bft_config *config,
+                                                   uint64_t seed, unsigned flags);
+BERTFT_DEF bft_result bft_model_load_safetensors_ex(bft_model *m, const char *path, uint64_t seed, unsigned flags);
 /* Write `dir`/config.json and `dir`/model.safetensors (F32), each written to a temp file and renamed. */
 BERTFT_DEF bft_result bft_model_save(const bft_model *m, const char *dir);
 BERTFT_DEF void bft_model_free(bft_model *m);
@@ -6375,12 +6386,17 @@ static void bft__shape_str(char *out, size_t cap, int ndim, const int64_t *shape
 
 BERTFT_DEF bft_result bft_model_load_safetensors(bft_model *m, const char *path, uint64_t seed)
 {
+    return bft_model_load_safetensors_ex(m, path, seed, 0);
+}
+
+BERTFT_DEF bft_result bft_model_load_safetensors_ex(bft_model *m, const char *path, uint64_t seed, unsigned flags)
+{
     FILE *f;
     bft__st_header h;
     bft_result r;
     char *loaded = NULL;
-    bft__buf unused = {0, 0, 0, 0}, fresh = {0, 0, 0, 0}, report = {0, 0, 0, 0};
-    int i, k, nunused = 0, nfresh = 0;
+    bft__buf unused = {0, 0, 0, 0}, fresh = {0, 0, 0, 0}, report = {0, 0, 0, 0}, mism = {0, 0, 0, 0};
+    int i, k, nunused = 0, nfresh = 0, nmism = 0;
     uint64_t rng[4];
     if ((r = bft__st_open(path, &f, &h)) != BFT_OK) return r;
     if (!(loaded = (char *)bft__calloc((size_t)m->num_tensors, 1))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
@@ -6414,6 +6430,12 @@ BERTFT_DEF bft_result bft_model_load_safetensors(bft_model *m, const char *path,
             char a[96], b2[96];
             bft__shape_str(a, sizeof a, e->ndim, e->shape);
             bft__shape_str(b2, sizeof b2, t->ndim, t->shape);
+            if (flags & BFT_LOAD_IGNORE_MISMATCHED_SIZES) {
+                bft__buf_printf(&mism, "\n- %s: found shape %s in the checkpoint and %s in the model instantiated", t->name, a, b2);
+                nmism++;
+                loaded[k] = 2; /* initialised below, reported apart */
+                continue;
+            }
             r = bft__fail(BFT_ERR_SHAPE, "%s: size mismatch for %s: copying a param with shape %s from checkpoint, "
                           "the shape in current model is %s%s", path, t->name, a, b2,
                           strncmp(t->name, "classifier", 10) == 0 ? " (the checkpoint's head was trained for another "
@@ -6426,13 +6448,14 @@ BERTFT_DEF bft_result bft_model_load_safetensors(bft_model *m, const char *path,
         char *cn = bft__canonical_name(h.e[i].name);
         const bft_tensor_info *t = cn ? bft_model_find_tensor(m, cn) : NULL;
         bft_free(cn);
-        if (t && (r = bft__st_read_tensor(f, path, &h, &h.e[i], m->params + t->offset)) != BFT_OK) goto done;
+        if (t && loaded[t - m->tensors] == 1 && (r = bft__st_read_tensor(f, path, &h, &h.e[i], m->params + t->offset)) != BFT_OK) goto done;
     }
     /* what the checkpoint lacks is initialised as HF does, and reported */
     bft__rng_seed(rng, seed);
     for (k = 0; k < m->num_tensors; k++)
-        if (!loaded[k]) {
+        if (loaded[k] != 1) {
             bft__init_tensor(m, k, rng);
+            if (loaded[k] == 2) continue;
             bft__buf_printf(&fresh, "%s%s", nfresh ? ", " : "", m->tensors[k].name);
             nfresh++;
         }
@@ -6441,6 +6464,9 @@ BERTFT_DEF bft_result bft_model_load_safetensors(bft_model *m, const char *path,
     if (nfresh)
         bft__buf_printf(&report, "Some weights of BertForSequenceClassification were not initialized from the model "
                         "checkpoint at %s and are newly initialized (%d): %s\n", path, nfresh, fresh.p);
+    if (nmism)
+        bft__buf_printf(&report, "Some weights of BertForSequenceClassification were not initialized from the model "
+                        "checkpoint at %s and are newly initialized because the shapes did not match:%s\n", path, mism.p);
     bft_free(m->load_report);
     m->load_report = report.p;
     report.p = NULL;
@@ -6451,11 +6477,18 @@ done:
     bft_free(loaded);
     bft_free(unused.p);
     bft_free(fresh.p);
+    bft_free(mism.p);
     bft_free(report.p);
     return r;
 }
 
 BERTFT_DEF bft_result bft_model_from_pretrained(bft_model **out, const char *dir, const bft_config *config, uint64_t seed)
+{
+    return bft_model_from_pretrained_ex(out, dir, config, seed, 0);
+}
+
+BERTFT_DEF bft_result bft_model_from_pretrained_ex(bft_model **out, const char *dir, const bft_config *config,
+                                                   uint64_t seed, unsigned flags)
 {
     bft_config c;
     bft_model *m = NULL;
@@ -6476,7 +6509,7 @@ BERTFT_DEF bft_result bft_model_from_pretrained(bft_model **out, const char *dir
     r = bft__model_alloc(&m, &c);
     bft_config_free(&c);
     if (r != BFT_OK) goto done;
-    if ((r = bft_model_load_safetensors(m, st_path, seed)) != BFT_OK) {
+    if ((r = bft_model_load_safetensors_ex(m, st_path, seed, flags)) != BFT_OK) {
         bft_model_free(m);
         goto done;
     }

@@ -25,9 +25,9 @@
       optimizer clip_grad_norm_ (double sum of squares) and torch.optim.AdamW, one kernel
 
    Matrix products use cuBLAS with fp32 master weights and fp32 storage; the math mode picks
-   TF32 tensor cores (default: torch's own default for convolutions, and what HF Trainer's
-   --tf32 does) or exact fp32 (BFT_CUDA_MATH_FP32, or BERTFT_CUDA_MATH=fp32 in the environment).
-   bf16 autocast is not implemented (fp32/TF32 only).
+   TF32 tensor cores (default: what HF Trainer's --tf32 does), bf16 tensor cores with fp32
+   accumulation, or exact fp32 (bft_cuda_set_math, or BERTFT_CUDA_MATH=tf32|bf16|fp32 in the
+   environment). Activations stay fp32 in every mode (no bf16 activation storage).
 
    Dropout uses the CPU's counter-based generator (a hash of (key, element index)) with keys
    drawn from the model's generator in the CPU's order, so a GPU run and a CPU run with the same
@@ -79,7 +79,11 @@
    functions (tests; works in any build). */
 #define BFT_CUDA_EMULATE (-1)
 
-enum { BFT_CUDA_MATH_FP32 = 0, BFT_CUDA_MATH_TF32 = 1 };
+/* How cuBLAS multiplies (storage, master weights and everything outside GEMMs stay fp32):
+   FP32 exact fp32 products; TF32 tensor cores with inputs rounded to 10 mantissa bits (the
+   default, what HF's --tf32 does); BF16 tensor cores with inputs rounded to bfloat16 (8 bits),
+   fp32 accumulation (cuBLAS's FAST_16BF compute type: bf16 speed without a bf16 model copy). */
+enum { BFT_CUDA_MATH_FP32 = 0, BFT_CUDA_MATH_TF32 = 1, BFT_CUDA_MATH_BF16 = 2 };
 
 /* Number of usable GPUs (0 when none, no driver, or built without nvcc). */
 BERTFT_CUDA_DEF int bft_cuda_device_count(void);
@@ -88,7 +92,8 @@ BERTFT_CUDA_DEF int bft_cuda_device_count(void);
    dev->name describes the GPU. The model must stay alive (and keep its config) while the
    device is used; m->logits points into the device's host buffer after each forward. */
 BERTFT_CUDA_DEF bft_result bft_cuda_device_create(bft_device *dev, bft_model *m, const bft_adamw *opt, int gpu_index);
-/* BFT_CUDA_MATH_TF32 (default) or BFT_CUDA_MATH_FP32 for the matrix products. */
+/* BFT_CUDA_MATH_TF32 (default), BFT_CUDA_MATH_FP32 or BFT_CUDA_MATH_BF16 for the matrix products
+   (the environment variable BERTFT_CUDA_MATH=fp32|tf32|bf16 sets the default). */
 BERTFT_CUDA_DEF bft_result bft_cuda_set_math(bft_device *dev, int mode);
 /* Copy the device's gradients into m->grads (allocated when NULL): for tests and debugging. */
 BERTFT_CUDA_DEF bft_result bft_cuda_grads_to_host(bft_device *dev, bft_model *m);
@@ -921,6 +926,15 @@ static bft_result bft_cuda__sync(bft_cuda__ctx *X, const char *what)
     return BFT_OK;
 }
 
+#ifdef __CUDACC__
+static cublasComputeType_t bft_cuda__compute(int math)
+{
+    return math == BFT_CUDA_MATH_TF32   ? CUBLAS_COMPUTE_32F_FAST_TF32
+           : math == BFT_CUDA_MATH_BF16 ? CUBLAS_COMPUTE_32F_FAST_16BF
+                                        : CUBLAS_COMPUTE_32F;
+}
+#endif
+
 /* Row-major C = alpha op(A) op(B) + beta C, bft_sgemm's contract; cuBLAS is column-major, so
    it computes C^T = op(B)^T op(A)^T by swapping the operands. */
 static void bft_cuda__gemm(bft_cuda__ctx *X, int tA, int tB, int M, int N, int K, float alpha, const float *A, int lda,
@@ -930,8 +944,7 @@ static void bft_cuda__gemm(bft_cuda__ctx *X, int tA, int tB, int M, int N, int K
     if (!X->emu) {
         cublasStatus_t s = cublasGemmEx(X->blas, tB ? CUBLAS_OP_T : CUBLAS_OP_N, tA ? CUBLAS_OP_T : CUBLAS_OP_N, N, M, K,
                                         &alpha, B, CUDA_R_32F, ldb, A, CUDA_R_32F, lda, &beta, C, CUDA_R_32F, ldc,
-                                        X->math == BFT_CUDA_MATH_TF32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F,
-                                        CUBLAS_GEMM_DEFAULT);
+                                        bft_cuda__compute(X->math), CUBLAS_GEMM_DEFAULT);
         if (s != CUBLAS_STATUS_SUCCESS && !X->cublas_status) X->cublas_status = (int)s;
         return;
     }
@@ -950,7 +963,7 @@ static void bft_cuda__gemm_batched(bft_cuda__ctx *X, int tA, int tB, int M, int 
         cublasStatus_t s = cublasGemmStridedBatchedEx(
             X->blas, tB ? CUBLAS_OP_T : CUBLAS_OP_N, tA ? CUBLAS_OP_T : CUBLAS_OP_N, N, M, K, &alpha, B, CUDA_R_32F, ldb,
             (long long)sB, A, CUDA_R_32F, lda, (long long)sA, &beta, C, CUDA_R_32F, ldc, (long long)sC, count,
-            X->math == BFT_CUDA_MATH_TF32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+            bft_cuda__compute(X->math), CUBLAS_GEMM_DEFAULT);
         if (s != CUBLAS_STATUS_SUCCESS && !X->cublas_status) X->cublas_status = (int)s;
         return;
     }
@@ -1550,7 +1563,8 @@ BERTFT_CUDA_DEF bft_result bft_cuda_device_create(bft_device *dev, bft_model *m,
     X->gpu = gpu_index;
     X->m = m;
     X->P = m->num_params;
-    X->math = env && !strcmp(env, "fp32") ? BFT_CUDA_MATH_FP32 : BFT_CUDA_MATH_TF32;
+    X->math = env && !strcmp(env, "fp32") ? BFT_CUDA_MATH_FP32 : env && !strcmp(env, "bf16") ? BFT_CUDA_MATH_BF16
+                                                                                            : BFT_CUDA_MATH_TF32;
     X->dp.layers = BFT__NEW(bft_layer, L > 0 ? L : 1);
     X->dg.layers = BFT__NEW(bft_layer, L > 0 ? L : 1);
     X->key_att = BFT__NEW(uint64_t, 3 * (size_t)(L > 0 ? L : 1));
@@ -1610,8 +1624,8 @@ BERTFT_CUDA_DEF bft_result bft_cuda_device_create(bft_device *dev, bft_model *m,
 BERTFT_CUDA_DEF bft_result bft_cuda_set_math(bft_device *dev, int mode)
 {
     bft_cuda__ctx *X = (bft_cuda__ctx *)dev->ctx;
-    if (!X || (mode != BFT_CUDA_MATH_FP32 && mode != BFT_CUDA_MATH_TF32))
-        return bft__fail(BFT_ERR_INVALID, "bft_cuda_set_math: mode must be BFT_CUDA_MATH_FP32 or BFT_CUDA_MATH_TF32");
+    if (!X || (mode != BFT_CUDA_MATH_FP32 && mode != BFT_CUDA_MATH_TF32 && mode != BFT_CUDA_MATH_BF16))
+        return bft__fail(BFT_ERR_INVALID, "bft_cuda_set_math: mode must be BFT_CUDA_MATH_FP32, _TF32 or _BF16");
     X->math = mode;
     return BFT_OK;
 }

@@ -5,8 +5,8 @@
 
    Built by `make test` as C99. Compiled by nvcc instead (tools/gpu_check.sh:
    nvcc -x cu tests/test_cuda_host.c), the same device tests also run on GPU 0, in FP32 and in
-   TF32 math, with the tolerances stated in gpu_tolerance(), plus a CPU-vs-GPU training run of
-   BFT_CUDA_STEPS steps (default 30; gpu_check.sh asks for 200). */
+   TF32 math (the fixtures also in BF16), with the tolerances stated in gpu_tolerance(), plus a
+   CPU-vs-GPU training run of BFT_CUDA_STEPS steps (default 30; gpu_check.sh asks for 200). */
 #define BERTFT_IMPLEMENTATION
 #include "../bertft.h"
 #define BERTFT_CUDA_IMPLEMENTATION
@@ -27,12 +27,14 @@ static tol gpu_tolerance(void)
     tol e = {1e-5, 1e-4, 1e-4, 1e-4, 1e-5, 1e-4};
     tol t = {5e-3, 5e-2, 1e-2, 5e-2, 1e-2, 5e-2};
     tol f = {1e-5, 2e-4, 1e-4, 2e-4, 1e-5, 2e-4};
+    tol h = {3e-2, 2e-1, 5e-2, 2e-1, 5e-2, 2e-1}; /* bf16 inputs: 8 mantissa bits, ~4e-3 per product */
     if (g_gpu == BFT_CUDA_EMULATE) return e;
-    return g_math == BFT_CUDA_MATH_TF32 ? t : f;
+    return g_math == BFT_CUDA_MATH_TF32 ? t : g_math == BFT_CUDA_MATH_BF16 ? h : f;
 }
 static const char *dev_label(void)
 {
-    return g_gpu == BFT_CUDA_EMULATE ? "emulation" : g_math == BFT_CUDA_MATH_TF32 ? "gpu-tf32" : "gpu-fp32";
+    return g_gpu == BFT_CUDA_EMULATE ? "emulation" : g_math == BFT_CUDA_MATH_TF32 ? "gpu-tf32"
+           : g_math == BFT_CUDA_MATH_BF16 ? "gpu-bf16" : "gpu-fp32";
 }
 
 static double normrel(const float *a, const float *b, size_t n, double *maxabs)
@@ -678,6 +680,10 @@ int main(void)
         g_math = BFT_CUDA_MATH_TF32;
         printf("== GPU 0, TF32 math\n");
         run_device_tests();
+        g_math = BFT_CUDA_MATH_BF16;
+        printf("== GPU 0, BF16 tensor-core math (fp32 accumulation)\n");
+        RUN_TEST(test_device_fixtures_forward_backward);
+        RUN_TEST(test_device_fixtures_training_steps);
     } else {
         printf("FAIL gpu_tests: built with nvcc but no CUDA GPU is visible\n");
         bft_t_fail++;

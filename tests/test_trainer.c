@@ -308,6 +308,10 @@ static void test_bad_inputs(void)
     snprintf(a, sizeof a, "--model_name_or_path " OUT "/bad/model3 --task_name mrpc --data_dir %s --do_train --output_dir "
              OUT "/bad/o --overwrite_output_dir --max_steps 1", glue);
     expect_error(a, "size mismatch for classifier.weight");
+    /* the same with --ignore_mismatched_sizes: a fresh head, reported as HF does */
+    CHECK(sh("./bertft %s --ignore_mismatched_sizes --report_to none --save_strategy no 2> " OUT "/mism.log", a) == 0,
+          "--ignore_mismatched_sizes run failed");
+    CHECK(sh("grep -q 'newly initialized because the shapes did not match' " OUT "/mism.log") == 0, "no mismatch report");
     /* a vocabulary larger than the model's embedding table */
     sh("sed 's/30522/28996/' tests/fixtures/e2e_mrpc/config.json > " OUT "/bad/c_cased.json");
     sh("./bertft init --config " OUT "/bad/c_cased.json --vocab %.*s/bert-base-cased.txt --output_dir " OUT "/bad/cased > /dev/null",

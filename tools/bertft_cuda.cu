@@ -8,7 +8,8 @@
 
    --device cuda-emulate runs the device path on the host with the kernels' reference functions
    (slow; for checking the program end to end on a machine without a GPU). BERTFT_CUDA_MATH=fp32
-   in the environment turns TF32 tensor cores off for the matrix products.
+   (exact fp32) or bf16 (bf16 tensor cores) in the environment replaces the default TF32 for the
+   matrix products.
 
    Include order matters: bertft.h's implementation first (bertft_cuda.h reuses its private
    helpers), then bertft_cuda.h's, then cli.c (which includes bertft.h again: a no-op). */
@@ -35,10 +36,14 @@ static const bft_device *bft_cli_cuda_open(const char *name, bft_model *m)
     }
     if (bft_cuda_device_create(&bft_cli_cuda_dev, m, NULL, gpu) != BFT_OK) return NULL;
     bft_cli_cuda_open_now = 1;
-    fprintf(stderr, "device: %s%s\n", bft_cli_cuda_dev.name,
-            gpu == BFT_CUDA_EMULATE ? ""
-            : getenv("BERTFT_CUDA_MATH") && !strcmp(getenv("BERTFT_CUDA_MATH"), "fp32") ? ", FP32 matrix products"
-                                                                                       : ", TF32 matrix products");
+    {
+        const char *math = getenv("BERTFT_CUDA_MATH");
+        fprintf(stderr, "device: %s%s\n", bft_cli_cuda_dev.name,
+                gpu == BFT_CUDA_EMULATE                ? ""
+                : math && !strcmp(math, "fp32") ? ", FP32 matrix products"
+                : math && !strcmp(math, "bf16") ? ", BF16 tensor-core matrix products (fp32 accumulation)"
+                                                : ", TF32 tensor-core matrix products");
+    }
     return &bft_cli_cuda_dev;
 }
 

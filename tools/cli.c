@@ -633,7 +633,8 @@ static int run(void)
             cfg.extra_json = b.p;
         }
     }
-    if (bft_model_from_pretrained(&m, O.model_name_or_path, &cfg, O.ta.seed) != BFT_OK) {
+    if (bft_model_from_pretrained_ex(&m, O.model_name_or_path, &cfg, O.ta.seed,
+                                     O.ignore_mismatched_sizes ? BFT_LOAD_IGNORE_MISMATCHED_SIZES : 0) != BFT_OK) {
         die("model");
         goto done;
     }

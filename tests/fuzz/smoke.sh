@@ -5,6 +5,8 @@
 # tests/fuzz/regress/NAME/ (inputs that once crashed) run once. Ends with "N passed, N failed",
 # one test per harness.
 secs=${1:-20}; shift
+# input files go to a RAM disk when there is one (several times more executions per second)
+if [ -z "${BFT_FUZZ_TMP:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export BFT_FUZZ_TMP=/dev/shm; fi
 pass=0; fail=0
 for f in "$@"; do
   name=${f##*/fuzz_}
