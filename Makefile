@@ -14,7 +14,7 @@ TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS     := $(patsubst tests/%.c,$(BUILD)/%,$(TEST_SRCS))
 EXAMPLE_SRCS := $(wildcard examples/*.c)
 EXAMPLES  := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EXAMPLE_SRCS))
-HDRS      := bertft.h $(wildcard wip/*.h) tests/test.h
+HDRS      := bertft.h bertft_cuda.h $(wildcard wip/*.h) tests/test.h
 
 .PHONY: all test clean bench
 all: bertft $(EXAMPLES) $(BUILD)/plot_run
@@ -50,7 +50,7 @@ $(BUILD)/bench_gemm: tools/bench_gemm.c $(HDRS)
 	$(CC) $(CFLAGS) -o $@ tools/bench_gemm.c $(LDLIBS)
 
 clean:
-	rm -rf $(BUILD) bertft
+	rm -rf $(BUILD) bertft bertft-cuda
 
 # ---- the same suite built other ways (issue 7) -----------------------------------------------
 # Each variant has its own build folder with its own tests and its own CLI ($(BUILD)/bertft, which
@@ -61,9 +61,10 @@ clean:
 #   make test-cxx       library, tests and CLI compiled as C++
 #   make fuzz-smoke     every libFuzzer harness in tests/fuzz, FUZZ_SECONDS each (clang)
 #   make valgrind       a short training run of the CLI under valgrind memcheck
-#   make test-faults    SIGKILL/resume trials and unwritable/full output_dir (tests/faults.sh)
-#   make test-memory    peak RSS of BERT-mini on MRPC under a ceiling (tests/memory.sh)
-.PHONY: test-variant test-arm64 test-sanitize test-nomp test-cxx fuzz fuzz-smoke valgrind test-faults test-memory
+#   make memory-report  peak RSS of BERT-mini and BERT-base fine-tuning on MRPC (tools/memory_report.sh)
+# (SIGKILL/resume trials, full disk, unwritable output_dir and the BERT-mini 256 MB ceiling are
+#  tests/test_faults.c, part of every suite above.)
+.PHONY: test-variant test-arm64 test-sanitize test-nomp test-cxx fuzz fuzz-smoke valgrind memory-report
 RUNNER ?=
 ARM64_CC ?= aarch64-linux-gnu-gcc
 QEMU_AARCH64 ?= qemu-aarch64
@@ -99,6 +100,11 @@ test-cxx:
 	@$(MAKE) --no-print-directory test-variant BUILD=build-cxx CC="$(CXX) -x c++" \
 	  CFLAGS='$(OPT) -std=c++11 -Wall -Wextra -fopenmp -DBFT_T_OUT=\"build-cxx/trainer_run\"'
 
+# a -O1 -g build without OpenMP (libgomp's thread pool confuses leak checking)
+valgrind:
+	@$(MAKE) --no-print-directory build-valgrind/bertft BUILD=build-valgrind CFLAGS='-O1 -g -std=c99 $(WARN)'
+	@bash tests/valgrind.sh build-valgrind/bertft
+
 # ---- fuzzing: tests/fuzz/fuzz_*.c, seeds in tests/fuzz/corpus/<name>/ --------------------------
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZERS   := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRCS))
@@ -110,3 +116,20 @@ fuzz: $(FUZZERS)
 # to build-fuzz/crash-*), then every input in tests/fuzz/regress/<name>/ once
 fuzz-smoke: $(FUZZERS)
 	@bash tests/fuzz/smoke.sh $(FUZZ_SECONDS) $(FUZZERS)
+$(BUILD)/test_fuzz_regress: $(wildcard tests/fuzz/*.c) tests/fuzz/fuzz.h
+memory-report: bertft
+	@bash tools/memory_report.sh $(MEM)
+
+
+# make cuda: ./bertft-cuda (the CLI with --device cuda) and build/test_cuda_gpu, compiled by nvcc
+# (no GPU needed to build; tools/gpu_check.sh runs them on one). sm_90 code + compute_80 PTX.
+NVCC      ?= $(shell command -v nvcc 2>/dev/null || echo /usr/local/cuda/bin/nvcc)
+CUDA_ARCH ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=compute_80
+NVFLAGS   ?= -std=c++17 $(OPT) $(CUDA_ARCH) -Xcompiler -fopenmp
+.PHONY: cuda
+cuda: bertft-cuda $(BUILD)/test_cuda_gpu
+bertft-cuda: tools/bertft_cuda.cu tools/cli.c tools/cli_tokenize.h bertft_cuda.h $(HDRS)
+	$(NVCC) $(NVFLAGS) -o $@ tools/bertft_cuda.cu -lcublas -lgomp
+$(BUILD)/test_cuda_gpu: tests/test_cuda_host.c bertft_cuda.h $(HDRS)
+	@mkdir -p $(BUILD)
+	$(NVCC) $(NVFLAGS) -x cu -o $@ tests/test_cuda_host.c -lcublas -lgomp

@@ -1549,7 +1549,8 @@ BERTFT_DEF bft_result bft_config_validate(const bft_config *c, const char *name)
     BFT__NEED(c->type_vocab_size >= 1, "%s: type_vocab_size must be >= 1, got %d", n, c->type_vocab_size);
     BFT__NEED(c->pad_token_id >= 0 && c->pad_token_id < c->vocab_size,
               "%s: pad_token_id %d is outside the vocabulary (size %d)", n, c->pad_token_id, c->vocab_size);
-    BFT__NEED(c->num_labels >= 1, "%s: num_labels must be >= 1, got %d", n, c->num_labels);
+    BFT__NEED(c->num_labels >= 1 && c->num_labels <= 1000000, "%s: num_labels must be in [1, 1000000], got %d", n,
+              c->num_labels); /* a hostile 767444444 would write gigabytes of id2label */
     BFT__NEED(c->hidden_dropout_prob >= 0 && c->hidden_dropout_prob < 1,
               "%s: hidden_dropout_prob must be in [0, 1), got %g", n, c->hidden_dropout_prob);
     BFT__NEED(c->attention_probs_dropout_prob >= 0 && c->attention_probs_dropout_prob < 1,
@@ -7230,11 +7231,9 @@ static bft_result bft__load_checkpoint(bft_trainer *t, const char *dir)
 {
     char *p = NULL, *text = NULL;
     size_t len;
-    bft_st_file st;
     bft__json j;
     bft_result r;
     int k, e;
-    memset(&st, 0, sizeof st);
     memset(&j, 0, sizeof j);
     if (!(p = bft__path_join(dir, "model.safetensors"))) return bft__fail(BFT_ERR_OOM, "out of memory");
     r = bft_model_load_safetensors(t->model, p, t->args.seed);
@@ -7245,30 +7244,38 @@ static bft_result bft__load_checkpoint(bft_trainer *t, const char *dir)
         return r;
     }
     if (!(p = bft__path_join(dir, "optimizer.safetensors"))) return bft__fail(BFT_ERR_OOM, "out of memory");
-    r = bft_st_read(&st, p);
-    bft_free(p);
-    if (r != BFT_OK) return r;
-    for (k = 0; k < t->model->num_tensors; k++) {
-        const bft_tensor_info *ti = &t->model->tensors[k];
-        char nm[128];
-        const bft_st_tensor *a, *b;
-        snprintf(nm, sizeof nm, "exp_avg.%s", ti->name);
-        a = bft_st_get(&st, nm);
-        snprintf(nm, sizeof nm, "exp_avg_sq.%s", ti->name);
-        b = bft_st_get(&st, nm);
-        if (!a || !b || a->numel != ti->numel || b->numel != ti->numel) {
-            bft_st_free(&st);
-            return bft__fail(BFT_ERR_FORMAT, "%s/optimizer.safetensors: missing or mis-shaped state for %s", dir, ti->name);
-        }
-        memcpy(t->opt.m + ti->offset, a->data, ti->numel * sizeof(float));
-        memcpy(t->opt.v + ti->offset, b->data, ti->numel * sizeof(float));
-    }
+    /* straight into the optimizer's buffers, one tensor at a time (a copy of the whole state, as
+       bft_st_read makes, would add 8 bytes per parameter to the peak memory of a resumed run) */
     {
-        const bft_st_tensor *s = bft_st_get(&st, "step");
-        if (!s || s->numel != 1) { bft_st_free(&st); return bft__fail(BFT_ERR_FORMAT, "%s/optimizer.safetensors: no step", dir); }
-        t->opt.step = (int64_t)s->data[0];
+        FILE *f;
+        bft__st_header h;
+        const bft__st_entry *s = NULL;
+        float stepf = 0;
+        if ((r = bft__st_open(p, &f, &h)) != BFT_OK) { bft_free(p); return r; }
+        for (k = 0; k < t->model->num_tensors && r == BFT_OK; k++) {
+            const bft_tensor_info *ti = &t->model->tensors[k];
+            const bft__st_entry *a = NULL, *b = NULL;
+            char nm[2][128];
+            snprintf(nm[0], sizeof nm[0], "exp_avg.%s", ti->name);
+            snprintf(nm[1], sizeof nm[1], "exp_avg_sq.%s", ti->name);
+            for (e = 0; e < h.n; e++) {
+                if (strcmp(h.e[e].name, nm[0]) == 0) a = &h.e[e];
+                else if (strcmp(h.e[e].name, nm[1]) == 0) b = &h.e[e];
+            }
+            if (!a || !b || a->numel != ti->numel || b->numel != ti->numel)
+                r = bft__fail(BFT_ERR_FORMAT, "%s/optimizer.safetensors: missing or mis-shaped state for %s", dir, ti->name);
+            else if ((r = bft__st_read_tensor(f, p, &h, a, t->opt.m + ti->offset)) == BFT_OK)
+                r = bft__st_read_tensor(f, p, &h, b, t->opt.v + ti->offset);
+        }
+        for (e = 0; e < h.n && r == BFT_OK; e++)
+            if (strcmp(h.e[e].name, "step") == 0) s = &h.e[e];
+        if (r == BFT_OK && (!s || s->numel != 1)) r = bft__fail(BFT_ERR_FORMAT, "%s/optimizer.safetensors: no step", dir);
+        if (r == BFT_OK && (r = bft__st_read_tensor(f, p, &h, s, &stepf)) == BFT_OK) t->opt.step = (int64_t)stepf;
+        fclose(f);
+        bft__st_header_free(&h);
+        bft_free(p);
+        if (r != BFT_OK) return r;
     }
-    bft_st_free(&st);
     if (!(p = bft__path_join(dir, "trainer_state.json"))) return bft__fail(BFT_ERR_OOM, "out of memory");
     r = bft_read_file(p, &text, &len);
     if (r == BFT_OK) r = bft__json_parse(&j, text, len, p);
@@ -7458,7 +7465,6 @@ BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train
         for (step = 0; step < steps_in_epoch; step++) {
             int cnt = (int)(train->n - step * bs < bs ? train->n - step * bs : bs);
             int update_now = (step + 1) % GA == 0 || step + 1 == steps_in_epoch;
-            int micro_total = update_now ? micro_in_update + 1 : GA;
             bft_batch b;
             if (epoch == epochs_trained && step < skip_micro) continue;
             if ((r = bft_collate(&pb, train, order + step * bs, cnt, bft__pad_id(t), a->pad_to_multiple_of,
@@ -7468,7 +7474,6 @@ BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train
             /* dropout masks depend only on (seed, step, micro-batch): a resumed run draws the same */
             bft_model_seed(m, a->seed * 1000003ull + (uint64_t)t->global_step * 1024u + (uint64_t)micro_in_update);
             if ((r = bft__step_forward(t, &b, 1)) != BFT_OK) goto done;
-            (void)micro_total;
             if ((r = bft__step_backward(t, 1.0f / (float)GA)) != BFT_OK) goto done;
             step_loss += (double)m->loss / GA;
             t->total_flos += 6.0 * non_emb * (double)b.batch_size * b.seq_len;

@@ -1135,7 +1135,7 @@ static size_t bft_cuda__layout(bft_cuda__ctx *X, const bft_config *c, int B, int
 {
     size_t N = (size_t)B * T, C = (size_t)c->hidden_size, I = (size_t)c->intermediate_size;
     size_t L = (size_t)c->num_hidden_layers, NL = (size_t)c->num_labels, P = (size_t)B * c->num_attention_heads * T * T;
-    size_t W = 3 * C > I ? 3 * C : I, nch = (N + BFT_CUDA_ROWS - 1) / BFT_CUDA_ROWS, f = 0;
+    size_t W = (3 * C > I ? 3 * C : I) > NL ? (3 * C > I ? 3 * C : I) : NL, nch = (N + BFT_CUDA_ROWS - 1) / BFT_CUDA_ROWS, f = 0;
 #define BFT_CUDA__F(ptr, n) do { if (base) X->ptr = base + f; f += (n); f = (f + 63) & ~(size_t)63; } while (0)
     BFT_CUDA__F(labels, B);
     BFT_CUDA__F(emb_in, N * C); BFT_CUDA__F(emb_mean, N); BFT_CUDA__F(emb_rstd, N);
@@ -1276,9 +1276,11 @@ static bft_result bft_cuda__upload_batch(bft_cuda__ctx *X, const bft_batch *b)
     return bft_cuda__sync(X, "batch upload");
 }
 
+/* the CPU's own key draw (bft__drop_key), so both paths consume the generator identically */
 static uint64_t bft_cuda__key(bft_model *m, float p)
 {
-    return m->training && p > 0.0f ? bft__rng_next(m->rng_state) : 0;
+    uint64_t key = 0;
+    return bft__drop_key(m, p, &key) ? key : 0;
 }
 
 static bft_result bft_cuda__forward(void *ctx, bft_model *m, const bft_batch *b, int training)

@@ -14,6 +14,11 @@
 #include "test.h"
 
 #define FIXTURES "tests/fixtures"
+#ifndef BFT_T_OUT /* variant builds pass theirs ("build-arm64/trainer_run"): outputs go beside it */
+#define T_OUT "build/trainer_run"
+#else
+#define T_OUT BFT_T_OUT
+#endif
 static const char *const cases[] = {"cls2", "cls3_bf16", "reg_f16"};
 
 /* The device under test and its tolerances (norm-wise relative errors). */
@@ -166,6 +171,10 @@ static void test_ref_linear_gelu_dropout(void)
     bft__dropout(g1, N * OC, p, key, 0);
     bft_cuda_ref_dropout(g2, d, key, p, N * OC);
     CHECK(memcmp(g1, g2, sizeof g1) == 0, "dropout differs from bft__dropout_mask/apply");
+    for (i = 0; i < 100000; i += 7)
+        CHECK(bft_cuda__hash(key + i, (uint32_t)i * 977u) == bft__drop_hash(key + i, (uint32_t)i * 977u), "hash %d", i);
+    CHECK(bft_cuda__thr(0.1f) == bft__drop_threshold(0.1f) && bft_cuda__thr(0.999999f) == bft__drop_threshold(0.999999f),
+          "dropout threshold differs");
     bft_cuda_ref_dropout(g2, d, key, 0.0f, N * OC);
     CHECK(memcmp(g2, d, sizeof g2) == 0, "p = 0 is not the identity");
     /* bias + dropout + residual: the CPU's sequence linear_fwd, dropout_apply, += residual */
@@ -591,7 +600,7 @@ static void test_device_in_trainer(void)
     bft_encoded e;
     bft_device dev;
     float labels[40];
-    int i, run, n = 40, T;
+    int i, run, n = 40;
     double loss[2];
     memset(&e, 0, sizeof e);
     e.n = n;
@@ -617,7 +626,8 @@ static void test_device_in_trainer(void)
         char out[128];
         CHECK_OK(bft_model_create(&m[run], &c, 3));
         bft_train_args_default(&a);
-        snprintf(out, sizeof out, "build/test_cuda_host_%s/%s", dev_label(), run ? "device" : "cpu");
+        snprintf(out, sizeof out, "%.*s/test_cuda_host_%s/%s", (int)(strrchr(T_OUT, '/') - T_OUT), T_OUT, dev_label(),
+                 run ? "device" : "cpu");
         a.output_dir = out;
         a.per_device_train_batch_size = 8;
         a.gradient_accumulation_steps = 2;
@@ -640,7 +650,6 @@ static void test_device_in_trainer(void)
         bft_trainer_free(&t);
         if (run == 1) bft_cuda_device_free(&dev);
     }
-    (void)T;
     if (m[0] && m[1]) {
         double rel = normrel(m[1]->params, m[0]->params, m[0]->num_params, NULL);
         CHECK(rel < tl.cpu_weights * 10, "%s trainer: final weights rel %.3e", dev_label(), rel);

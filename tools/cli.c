@@ -538,10 +538,12 @@ static int run(void)
         fprintf(stderr, "bertft: error: nothing to do: give --do_train, --do_eval and/or --do_predict\n");
         return 1;
     }
+#ifndef BFT_CLI_DEVICE_OPEN /* tools/bertft_cuda.cu defines the hook: bertft-cuda accepts cuda[:N] */
     if (O.device && strcmp(O.device, "cpu") != 0) {
-        fprintf(stderr, "bertft: error: --device %s: this build runs on the CPU only\n", O.device);
+        fprintf(stderr, "bertft: error: --device %s: this build runs on the CPU only (bertft-cuda runs on GPUs: make cuda)\n", O.device);
         return 1;
     }
+#endif
     if (O.max_seq_length < 2) { fprintf(stderr, "bertft: error: --max_seq_length must be >= 2\n"); return 1; }
     if (O.threads > 0) bft_set_num_threads(O.threads);
 
@@ -658,6 +660,9 @@ static int run(void)
         goto done;
     }
     O.ta.log = log_line;
+#ifdef BFT_CLI_DEVICE_OPEN
+    if (O.device && strcmp(O.device, "cpu") != 0 && !(O.ta.device = BFT_CLI_DEVICE_OPEN(O.device, m))) { die("--device"); goto done; }
+#endif
     if (bft_trainer_init(&tr, m, tok, &O.ta, task) != BFT_OK) { die("training arguments"); goto done; }
 
     if (O.do_train) {
@@ -722,6 +727,9 @@ static int run(void)
     rc = 0;
 done:
     bft_trainer_free(&tr);
+#ifdef BFT_CLI_DEVICE_OPEN
+    BFT_CLI_DEVICE_CLOSE();
+#endif
     bft_encoded_free(&etrain); bft_encoded_free(&edev); bft_encoded_free(&etest);
     bft_encoded_free(&edev_mm); bft_encoded_free(&etest_mm);
     bft_dataset_free(&train); bft_dataset_free(&dev); bft_dataset_free(&test);

@@ -38,7 +38,7 @@ static int bft_cli__put_int(char *o, int32_t v)
 
 static int bft_cli_tokenize(int argc, char **argv)
 {
-    const char *vocab = NULL, *model = NULL, *trunc = "longest_first";
+    const char *vocab = NULL, *model = NULL;
     int lower = -1, max_len = 128, i, n = 0, cap = 0;
     bft_tokenizer *t = NULL;
     bft_truncation tr = BFT_TRUNC_LONGEST_FIRST;
@@ -67,7 +67,6 @@ static int bft_cli_tokenize(int argc, char **argv)
             max_len = (int)v;
         } else if (bft_cli__flag_is(argv[i], "truncation")) {
             BFT_CLI__TAKE();
-            trunc = val;
             if (strcmp(val, "longest_first") == 0 || strcmp(val, "true") == 0 || strcmp(val, "True") == 0) tr = BFT_TRUNC_LONGEST_FIRST;
             else if (strcmp(val, "only_first") == 0) tr = BFT_TRUNC_ONLY_FIRST;
             else if (strcmp(val, "only_second") == 0) tr = BFT_TRUNC_ONLY_SECOND;

@@ -6,7 +6,7 @@
 #   GPU_CHECK_BENCH=0 ...         skip the BERT-base MRPC epoch (and the HF Trainer comparison)
 #
 # Steps (each prints its own verdict; the script ends with "gpu_check: N passed, N failed, N skipped"):
-#   1. build: nvcc compiles bertft-cuda (tools/bertft_cuda.cu) and build/test_cuda_gpu
+#   1. build: nvcc compiles build/bertft-cuda (tools/bertft_cuda.cu) and build/test_cuda_gpu
 #      (tests/test_cuda_host.c as CUDA C++); cc builds build/test_cuda_host.
 #   2. CPU side, no GPU needed: the kernels' host references against bertft.h's CPU layers and
 #      the whole device path in emulation against PyTorch's fixtures and the CPU
@@ -21,7 +21,7 @@
 #        BF16: logits/loss 3e-2, gradients 2e-1, 10-step loss 5e-2, weights 2e-1
 #      (TF32 rounds GEMM inputs to 10 mantissa bits, ~5e-4 per product, bf16 to 8 bits, ~4e-3,
 #      compounding per layer; the 200-step run's bounds grow with the step, see the test.)
-#   4. 200-step CLI run: ./bertft-cuda on the CPU and with --device cuda, a small random BERT on
+#   4. 200-step CLI run: bertft-cuda on the CPU and with --device cuda, a small random BERT on
 #      MRPC with dropout (the same masks: same seed, same generator); the logged losses must agree
 #      step for step within 1e-3 relative in FP32 math and 2e-2 in TF32.
 #   5. benchmark: one MRPC epoch (3,668 pairs, batch 32, max_seq_length 128, dynamic padding) of a
@@ -32,6 +32,7 @@ cd "$(dirname "$0")/.."
 NVCC=${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
 CC=${CC:-cc}
 out=build/gpu_check
+cli=build/bertft-cuda  # built here (the Makefile's `make cuda` builds ./bertft-cuda the same way)
 mkdir -p "$out"
 pass=0; fail=0; skip=0
 ok()   { echo "ok   $*"; pass=$((pass + 1)); }
@@ -62,12 +63,12 @@ echo "== 1. build ($NVCC $arch)"
 if [ ! -x "$NVCC" ] && ! command -v "$NVCC" >/dev/null 2>&1; then
   bad "build: nvcc not found (set NVCC=)"
 else
-  if "$NVCC" -std=c++17 -O2 $arch -I. -o bertft-cuda tools/bertft_cuda.cu -lcublas >"$out/build_cli.log" 2>&1; then
-    ok "build: bertft-cuda"
+  if "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp -o build/bertft-cuda tools/bertft_cuda.cu -lcublas -lgomp >"$out/build_cli.log" 2>&1; then
+    ok "build: $cli"
   else
-    bad "build: bertft-cuda (see $out/build_cli.log)"; tail -20 "$out/build_cli.log"
+    bad "build: $cli (see $out/build_cli.log)"; tail -20 "$out/build_cli.log"
   fi
-  if "$NVCC" -std=c++17 -O2 $arch -I. -x cu -o build/test_cuda_gpu tests/test_cuda_host.c -lcublas >"$out/build_test.log" 2>&1; then
+  if "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp -x cu -o build/test_cuda_gpu tests/test_cuda_host.c -lcublas -lgomp >"$out/build_test.log" 2>&1; then
     ok "build: build/test_cuda_gpu"
   else
     bad "build: build/test_cuda_gpu (see $out/build_test.log)"; tail -20 "$out/build_test.log"
@@ -111,17 +112,17 @@ EOF
 }
 cli_hook=0
 mini=$out/mini
-if [ -x bertft-cuda ] && [ -n "$glue" ] && [ -n "$vocab" ]; then
-  ./bertft-cuda init --config tests/fixtures/e2e_mrpc/config.json --vocab "$vocab" --output_dir "$mini" --seed 7 >/dev/null 2>&1
+if [ -x "$cli" ] && [ -n "$glue" ] && [ -n "$vocab" ]; then
+  $cli init --config tests/fixtures/e2e_mrpc/config.json --vocab "$vocab" --output_dir "$mini" --seed 7 >/dev/null 2>&1
   common="--model_name_or_path $mini --task_name mrpc --data_dir $glue --do_train --max_seq_length 128 \
     --per_device_train_batch_size 32 --learning_rate 1e-3 --warmup_steps 10 --logging_steps 1 --save_strategy no \
     --report_to none --overwrite_output_dir --disable_tqdm --seed 11"
-  if ./bertft-cuda $common --max_steps 1 --output_dir "$out/probe" --device cuda-emulate 2>&1 | grep -q "CPU only"; then
+  if $cli $common --max_steps 1 --output_dir "$out/probe" --device cuda-emulate 2>&1 | grep -q "CPU only"; then
     skp "CLI --device: tools/cli.c lacks the BFT_CLI_DEVICE_OPEN hook (see bertft_cuda.cu), CLI checks skipped"
   else
     cli_hook=1
-    ./bertft-cuda $common --max_steps 12 --output_dir "$out/cli_cpu12" > "$out/cli_cpu12.log" 2>&1
-    ./bertft-cuda $common --max_steps 12 --output_dir "$out/cli_emu12" --device cuda-emulate > "$out/cli_emu12.log" 2>&1
+    $cli $common --max_steps 12 --output_dir "$out/cli_cpu12" > "$out/cli_cpu12.log" 2>&1
+    $cli $common --max_steps 12 --output_dir "$out/cli_emu12" --device cuda-emulate > "$out/cli_emu12.log" 2>&1
     read -r worst n < <(compare_losses "$out/cli_cpu12/trainer_log.jsonl" "$out/cli_emu12/trainer_log.jsonl")
     if awk -v w="$worst" -v n="$n" 'BEGIN { exit !(n == 12 && w < 1e-5) }'; then
       ok "CLI --device cuda-emulate vs CPU, 12 MRPC steps with dropout: worst loss rel $worst"
@@ -158,10 +159,10 @@ fi
 # ---------------------------------------------------------------- 4. 200-step CLI run, CPU vs GPU
 echo "== 4. 200 MRPC steps (small random BERT, dropout on): CPU vs GPU"
 if [ $cli_hook = 1 ]; then
-  ./bertft-cuda $common --max_steps 200 --output_dir "$out/cli_cpu200" > "$out/cli_cpu200.log" 2>&1
+  $cli $common --max_steps 200 --output_dir "$out/cli_cpu200" > "$out/cli_cpu200.log" 2>&1
   for math in fp32 tf32; do
     lim=$([ $math = fp32 ] && echo 1e-3 || echo 2e-2)
-    BERTFT_CUDA_MATH=$math ./bertft-cuda $common --max_steps 200 --output_dir "$out/cli_gpu200_$math" --device cuda \
+    BERTFT_CUDA_MATH=$math $cli $common --max_steps 200 --output_dir "$out/cli_gpu200_$math" --device cuda \
       > "$out/cli_gpu200_$math.log" 2>&1
     read -r worst n < <(compare_losses "$out/cli_cpu200/trainer_log.jsonl" "$out/cli_gpu200_$math/trainer_log.jsonl")
     if awk -v w="$worst" -v n="$n" -v l="$lim" 'BEGIN { exit !(n == 200 && w < l) }'; then
@@ -189,11 +190,11 @@ elif [ $cli_hook = 1 ]; then
  "hidden_dropout_prob": 0.1, "attention_probs_dropout_prob": 0.1, "max_position_embeddings": 512, "type_vocab_size": 2,
  "initializer_range": 0.02, "layer_norm_eps": 1e-12, "pad_token_id": 0, "position_embedding_type": "absolute"}
 EOF
-  ./bertft-cuda init --config "$out/bert-base.json" --vocab "$vocab" --output_dir "$base" --seed 42 >/dev/null 2>&1
+  $cli init --config "$out/bert-base.json" --vocab "$vocab" --output_dir "$base" --seed 42 >/dev/null 2>&1
   bargs="--model_name_or_path $base --task_name mrpc --data_dir $glue --do_train --do_eval --max_seq_length 128 \
     --per_device_train_batch_size 32 --per_device_eval_batch_size 64 --learning_rate 2e-5 --num_train_epochs 1 \
     --logging_steps 20 --save_strategy no --report_to none --overwrite_output_dir --disable_tqdm --seed 42"
-  ./bertft-cuda $bargs --output_dir "$out/bench_gpu" --device cuda > "$out/bench_gpu.log" 2>&1
+  $cli $bargs --output_dir "$out/bench_gpu" --device cuda > "$out/bench_gpu.log" 2>&1
   bt=$(python3 -c "import json;print(json.load(open('$out/bench_gpu/train_results.json'))['train_runtime'])" 2>/dev/null)
   if [ -n "$bt" ]; then
     ok "bertft-cuda: one MRPC epoch in ${bt} s ($(grep -o '"eval_accuracy": [0-9.]*' "$out/bench_gpu/eval_results.json"))"
