@@ -83,7 +83,6 @@ static int bft_cli_tokenize(int argc, char **argv)
         }
 #undef BFT_CLI__TAKE
     }
-    (void)trunc;
     if (!vocab && !model) { fprintf(stderr, "bertft tokenize: give --vocab FILE or --model_name_or_path DIR\n"); return 2; }
     r = vocab ? bft_tokenizer_load(&t, vocab, lower) : bft_tokenizer_from_pretrained(&t, model, lower);
     if (r != BFT_OK) { fprintf(stderr, "bertft tokenize: %s\n", bft_last_error()); return 1; }
