@@ -14,7 +14,7 @@ TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS     := $(patsubst tests/%.c,$(BUILD)/%,$(TEST_SRCS))
 EXAMPLE_SRCS := $(wildcard examples/*.c)
 EXAMPLES  := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EXAMPLE_SRCS))
-HDRS      := bertft.h bertft_cuda.h $(wildcard wip/*.h) tests/test.h
+HDRS      := bertft.h bertft_cuda.h tests/test.h
 
 .PHONY: all test clean bench
 all: bertft $(EXAMPLES) $(BUILD)/plot_run

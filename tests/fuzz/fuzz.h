@@ -28,11 +28,14 @@ static const char *bft_fz_tmp(void)
     return bft_fz_dir;
 }
 
-/* path = tmp/name (static buffer per slot) */
-static const char *bft_fz_path(int slot, const char *name)
+/* path = tmp/sub/name (static buffer per slot); tmp/sub is created. Each harness uses its own
+   sub-folder, so that tests/test_fuzz_regress.c can run them all in one process. */
+static const char *bft_fz_path(int slot, const char *sub, const char *name)
 {
     static char p[4][512];
-    snprintf(p[slot & 3], sizeof p[0], "%s/%s", bft_fz_tmp(), name);
+    snprintf(p[slot & 3], sizeof p[0], "%s/%s", bft_fz_tmp(), sub);
+    if (bft_mkdirs(p[slot & 3]) != BFT_OK) abort();
+    snprintf(p[slot & 3], sizeof p[0], "%s/%s/%s", bft_fz_tmp(), sub, name);
     return p[slot & 3];
 }
 

@@ -7,9 +7,9 @@
 #include "../../bertft.h"
 #include "fuzz.h"
 
-static bft_tokenizer *tok;
+static bft_tokenizer *dt_tok;
 
-static void use(const bft_dataset *ds)
+static void dt_use(const bft_dataset *ds)
 {
     bft_encoded e;
     bft_padded_batch pb;
@@ -25,7 +25,7 @@ static void use(const bft_dataset *ds)
     }
     for (i = 0; i < ds->num_labels && ds->label_names; i++) (void)strlen(ds->label_names[i]);
     memset(&e, 0, sizeof e);
-    if (bft_tokenizer_encode_batch(tok, ds->n, (const char *const *)ds->text_a, (const char *const *)ds->text_b, 16,
+    if (bft_tokenizer_encode_batch(dt_tok, ds->n, (const char *const *)ds->text_a, (const char *const *)ds->text_b, 16,
                                    BFT_TRUNC_LONGEST_FIRST, &e) != BFT_OK)
         return;
     k = ds->n < 4 ? ds->n : 4;
@@ -38,26 +38,26 @@ static void use(const bft_dataset *ds)
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    static const char *const ext[4] = { "f.tsv", "f.csv", "f.jsonl", "f.json" };
-    static const char *const task[4] = { "mrpc", "cola", "stsb", "mnli" };
-    static const char *const folder[4] = { "MRPC", "CoLA", "STS-B", "MNLI" };
+    static const char *const dt_ext[4] = { "f.tsv", "f.csv", "f.jsonl", "f.json" };
+    static const char *const dt_task[4] = { "mrpc", "cola", "stsb", "mnli" };
+    static const char *const dt_folder[4] = { "MRPC", "CoLA", "STS-B", "MNLI" };
     bft_dataset ds, dv;
     int mode;
-    if (!tok) {
-        bft_fz_write(bft_fz_path(0, "vocab.txt"), bft_fz_vocab, sizeof bft_fz_vocab - 1);
-        if (bft_tokenizer_load(&tok, bft_fz_path(0, "vocab.txt"), 1) != BFT_OK) abort();
+    if (!dt_tok) {
+        bft_fz_write(bft_fz_path(0, "dt", "vocab.txt"), bft_fz_vocab, sizeof bft_fz_vocab - 1);
+        if (bft_tokenizer_load(&dt_tok, bft_fz_path(0, "dt", "vocab.txt"), 1) != BFT_OK) abort();
     }
     if (n < 1) return 0;
     mode = d[0] & 7;
     memset(&ds, 0, sizeof ds);
     memset(&dv, 0, sizeof dv);
     if (mode < 4) {
-        const char *p = bft_fz_path(1, ext[mode]);
+        const char *p = bft_fz_path(1, "dt", dt_ext[mode]);
         bft_fz_write(p, d + 1, n - 1);
         if (bft_dataset_load_file(&ds, p, NULL) == BFT_OK) {
-            use(&ds);
+            dt_use(&ds);
             if (bft_dataset_load_file(&dv, p, &ds) == BFT_OK) {
-                use(&dv);
+                dt_use(&dv);
                 bft_dataset_free(&dv);
             }
             bft_dataset_free(&ds);
@@ -65,12 +65,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     } else {
         char dir[600], p[700];
         int k = mode - 4;
-        snprintf(dir, sizeof dir, "%s/glue/%s", bft_fz_tmp(), folder[k]);
+        snprintf(dir, sizeof dir, "%s/dt/glue/%s", bft_fz_tmp(), dt_folder[k]);
         if (bft_mkdirs(dir) != BFT_OK) abort();
         snprintf(p, sizeof p, "%s/%s", dir, (d[0] & 8) ? (k == 3 ? "test_matched.tsv" : "test.tsv") : "train.tsv");
         bft_fz_write(p, d + 1, n - 1);
-        if (bft_glue_load(&ds, task[k], dir, (d[0] & 8) ? "test" : "train") == BFT_OK) {
-            use(&ds);
+        if (bft_glue_load(&ds, dt_task[k], dir, (d[0] & 8) ? "test" : "train") == BFT_OK) {
+            dt_use(&ds);
             bft_dataset_free(&ds);
         }
     }

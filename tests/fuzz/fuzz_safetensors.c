@@ -4,20 +4,20 @@
 #include "../../bertft.h"
 #include "fuzz.h"
 
-static const char cfg_json[] =
+static const char sf_cfg_json[] =
     "{\"hidden_size\": 20, \"intermediate_size\": 37, \"num_attention_heads\": 4, \"num_hidden_layers\": 2,"
     " \"max_position_embeddings\": 32, \"vocab_size\": 64, \"type_vocab_size\": 2, \"initializer_range\": 0.2,"
     " \"id2label\": {\"0\": \"LABEL_0\", \"1\": \"LABEL_1\"}}";
-static bft_model *model;
+static bft_model *sf_model;
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    const char *p = bft_fz_path(0, "model.safetensors");
+    const char *p = bft_fz_path(0, "sf", "model.safetensors");
     bft_st_file st;
-    if (!model) {
+    if (!sf_model) {
         bft_config c;
-        if (bft_config_parse(&c, cfg_json, sizeof cfg_json - 1, "cfg") != BFT_OK) abort();
-        if (bft_model_create(&model, &c, 1) != BFT_OK) abort();
+        if (bft_config_parse(&c, sf_cfg_json, sizeof sf_cfg_json - 1, "cfg") != BFT_OK) abort();
+        if (bft_model_create(&sf_model, &c, 1) != BFT_OK) abort();
         bft_config_free(&c);
     }
     bft_fz_write(p, d, n);
@@ -33,6 +33,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
         }
         bft_st_free(&st);
     }
-    (void)bft_model_load_safetensors(model, p, 1);
+    (void)bft_model_load_safetensors(sf_model, p, 1);
     return 0;
 }

@@ -6,18 +6,18 @@
 #include "../../bertft.h"
 #include "fuzz.h"
 
-static bft_tokenizer *tk[2];
+static bft_tokenizer *tz_tk[2];
 
-static void load(void)
+static void tz_load(void)
 {
     const char *data = getenv("BERTFT_DATA") ? getenv("BERTFT_DATA") : "../shared/data";
     char p[512];
     int i;
     for (i = 0; i < 2; i++) {
         snprintf(p, sizeof p, "%s/vocab/bert-base-%s.txt", data, i ? "cased" : "uncased");
-        if (bft_tokenizer_load(&tk[i], p, !i) != BFT_OK) {
-            bft_fz_write(bft_fz_path(0, "vocab.txt"), bft_fz_vocab, sizeof bft_fz_vocab - 1);
-            if (bft_tokenizer_load(&tk[i], bft_fz_path(0, "vocab.txt"), !i) != BFT_OK) abort();
+        if (bft_tokenizer_load(&tz_tk[i], p, !i) != BFT_OK) {
+            bft_fz_write(bft_fz_path(0, "tz", "vocab.txt"), bft_fz_vocab, sizeof bft_fz_vocab - 1);
+            if (bft_tokenizer_load(&tz_tk[i], bft_fz_path(0, "tz", "vocab.txt"), !i) != BFT_OK) abort();
         }
     }
 }
@@ -32,10 +32,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
     bft_truncation tr;
     const bft_tokenizer *t;
     bft_result r;
-    if (!tk[0]) load();
+    if (!tz_tk[0]) tz_load();
     if (n < 1) return 0;
     opt = d[0];
-    t = tk[opt & 1];
+    t = tz_tk[opt & 1];
     ml = mls[(opt >> 1) & 7];
     tr = (bft_truncation)((opt >> 4) & 3);
     bft_fz_split(d + 1, n - 1, &a, &an, &b, &bn);

@@ -4,7 +4,7 @@
 #include "../../bertft.h"
 #include "fuzz.h"
 
-static void check_encode(const bft_tokenizer *t, const char *a, size_t an, const char *b, size_t bn, int ml)
+static void vb_check_encode(const bft_tokenizer *t, const char *a, size_t an, const char *b, size_t bn, int ml)
 {
     int32_t ids[256], ty[256];
     int len = 0, i, V = bft_tokenizer_vocab_size(t);
@@ -16,15 +16,15 @@ static void check_encode(const bft_tokenizer *t, const char *a, size_t an, const
 
 int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)
 {
-    const char *p = bft_fz_path(0, "vocab.txt");
+    const char *p = bft_fz_path(0, "vb", "vocab.txt");
     bft_tokenizer *t = NULL;
     bft_fz_write(p, d, n);
     if (bft_tokenizer_load(&t, p, n ? (d[0] & 1) : 1) == BFT_OK) {
         int i, V = bft_tokenizer_vocab_size(t);
         for (i = -1; i <= V; i++) (void)strlen(bft_tokenizer_id_to_token(t, i));
         (void)bft_tokenizer_token_to_id(t, "[UNK]");
-        check_encode(t, "Hello, world! unaffable caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87", 25, "the [MASK] x", 12, 16);
-        check_encode(t, (const char *)d, n < 200 ? n : 200, NULL, 0, 64);
+        vb_check_encode(t, "Hello, world! unaffable caf\xc3\xa9 \xe4\xb8\xad\xe6\x96\x87", 25, "the [MASK] x", 12, 16);
+        vb_check_encode(t, (const char *)d, n < 200 ? n : 200, NULL, 0, 64);
         bft_tokenizer_free(t);
     } else if (t) {
         fprintf(stderr, "failed load left a tokenizer\n");
