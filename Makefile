@@ -70,6 +70,7 @@ ARM64_CC ?= aarch64-linux-gnu-gcc
 QEMU_AARCH64 ?= qemu-aarch64
 CLANG ?= clang
 FUZZ_SECONDS ?= 20
+FAULT_TRIALS ?= 4
 SAN_FLAGS = -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 VARIANT_STD = $(OPT) -std=c99 $(WARN)
 
@@ -80,11 +81,12 @@ $(BUILD)/bertft: tools/cli.c $(HDRS)
 # the suite with this $(BUILD)'s tests and CLI
 test-variant: $(BUILD)/bertft $(TESTS)
 	@mkdir -p build
-	@BERTFT_RUNNER="$(RUNNER)" BERTFT_CLI="$(strip $(RUNNER) $(BUILD)/bertft)" bash tests/run.sh $(TESTS)
+	@BERTFT_RUNNER="$(RUNNER)" BERTFT_CLI="$(strip $(RUNNER) $(BUILD)/bertft)" BFT_FAULT_TRIALS=$(FAULT_TRIALS) \
+	  bash tests/run.sh $(TESTS)
 
 # static: qemu-aarch64 then needs no aarch64 sysroot (the dlopen notes from libgomp.a are harmless)
 test-arm64:
-	@$(MAKE) --no-print-directory test-variant BUILD=build-arm64 CC="$(ARM64_CC)" RUNNER="$(QEMU_AARCH64)" \
+	@$(MAKE) --no-print-directory test-variant BUILD=build-arm64 CC="$(ARM64_CC)" RUNNER="$(QEMU_AARCH64)" FAULT_TRIALS=2 \
 	  CFLAGS='$(VARIANT_STD) -fopenmp -static -Wl,--no-warnings -DBFT_T_OUT=\"build-arm64/trainer_run\"'
 
 test-sanitize:
@@ -112,7 +114,7 @@ build-fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(HDRS)
 	@mkdir -p build-fuzz
 	$(CLANG) -g -O1 -std=c99 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $< -lm
 fuzz: $(FUZZERS)
-# each harness: FUZZ_SECONDS of new inputs from its seeds (new finds go to build-fuzz/corpus-*, crashes
+# each harness: FUZZ_SECONDS of new inputs from its seeds (new finds go to build-fuzz/corpus/NAME, crashes
 # to build-fuzz/crash-*), then every input in tests/fuzz/regress/<name>/ once
 fuzz-smoke: $(FUZZERS)
 	@bash tests/fuzz/smoke.sh $(FUZZ_SECONDS) $(FUZZERS)
