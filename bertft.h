@@ -238,6 +238,9 @@ BERTFT_DEF const char *bft_gemm_kernel(void);
 BERTFT_DEF bft_result bft_gemm_set_kernel(const char *name);
 /* Names of the kernels this build and CPU can run, NULL-terminated. */
 BERTFT_DEF const char *const *bft_gemm_kernels(void);
+/* bft_sgemm keeps its packing buffers per thread between calls; this frees the calling thread's
+   (call it before a thread you created ends, if it ran bertft). */
+BERTFT_DEF void bft_gemm_release_workspace(void);
 
 /* ------------------------------------------------------------------------------------------ */
 /* 4-5. Model                                                                                  */
@@ -4365,6 +4368,20 @@ static int bft__gemm_threads(int M, int N, int K)
 #endif
 }
 
+/* Packing buffers: one grow-only workspace per calling thread. A training step makes thousands
+   of GEMM calls; allocating megabytes per call made the kernel map and fault in fresh pages
+   every time. Thread-local, so attention's per-head calls from inside a parallel loop do not
+   share one. bft_gemm_release_workspace() frees the calling thread's. */
+static BFT__TLS void *bft__gemm_ws;
+static BFT__TLS size_t bft__gemm_ws_size;
+
+BERTFT_DEF void bft_gemm_release_workspace(void)
+{
+    bft_free(bft__gemm_ws);
+    bft__gemm_ws = NULL;
+    bft__gemm_ws_size = 0;
+}
+
 BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alpha,
                           const float *A, int lda, const float *B, int ldb, float beta,
                           float *C, int ldc)
@@ -4391,7 +4408,12 @@ BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alp
     nslices = (size_t)((N + kn->nc - 1) / kn->nc) * (size_t)((K + kn->kc - 1) / kn->kc);
     nbbuf = nt > 1 && nslices > 1 ? 2 : 1; /* one thread never needs the second B buffer */
     total = ((size_t)nbbuf * bsize + g.astride * (size_t)nt) * sizeof(float) + 64 + 2 * nslices * sizeof(int);
-    mem = bft__malloc(total);
+    if (total > bft__gemm_ws_size) {
+        bft_free(bft__gemm_ws);
+        bft__gemm_ws = bft__malloc(total);
+        bft__gemm_ws_size = bft__gemm_ws ? total : 0;
+    }
+    mem = bft__gemm_ws;
     if (!mem) { /* out of memory: slow but correct (bft_sgemm cannot report errors) */
         bft_sgemm_ref(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
@@ -4415,7 +4437,6 @@ BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alp
     } else
 #endif
         bft__gemm_thread(&g, 0, 1);
-    bft_free(mem);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -4425,6 +4446,8 @@ BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alp
    Every backward *adds* into parameter gradients (dW, db) and *writes* input gradients (dx)
    unless its comment says otherwise. Reductions over tokens run in a fixed order per output
    element, so results do not depend on the number of threads. */
+
+static int bft__cpu_avx512(void);
 
 /* Dropout masks are never stored. Element i of a mask keeps its value when
    hash(key, i) >= p * 2^32, where the 64-bit key is drawn from the model's generator once per
@@ -4447,15 +4470,58 @@ static uint32_t bft__drop_threshold(float p)
     return t >= 4294967295.0 ? 4294967295u : (uint32_t)t;
 }
 
+#ifdef BFT__GEMM_X86
+/* 16 hashes at once: the same murmur3 finalizer in 32-bit lanes. */
+__attribute__((target("avx512f"))) static void bft__dropout16(float *x, size_t n, float scale, uint32_t thr,
+                                                               uint64_t key, uint32_t start)
+{
+    const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m512i klo = _mm512_set1_epi32((int)(uint32_t)key), khi = _mm512_set1_epi32((int)(uint32_t)(key >> 32));
+    const __m512i gold = _mm512_set1_epi32((int)0x9E3779B9u), m1 = _mm512_set1_epi32((int)0x85EBCA6Bu);
+    const __m512i m2 = _mm512_set1_epi32((int)0xC2B2AE35u), m3 = _mm512_set1_epi32((int)0x27D4EB2Du);
+    const __m512i vthr = _mm512_set1_epi32((int)thr);
+    const __m512 vs = _mm512_set1_ps(scale);
+    size_t i;
+    for (i = 0; i < n; i += 16) {
+        __m512i h = _mm512_add_epi32(_mm512_set1_epi32((int)(start + (uint32_t)i)), lane);
+        __mmask16 keep;
+        h = _mm512_add_epi32(_mm512_mullo_epi32(h, gold), klo);
+        h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 16));
+        h = _mm512_mullo_epi32(h, m1);
+        h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 13));
+        h = _mm512_mullo_epi32(h, m2);
+        h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 16));
+        h = _mm512_xor_si512(h, khi);
+        h = _mm512_mullo_epi32(h, m3);
+        h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 15));
+        keep = _mm512_cmpge_epu32_mask(h, vthr);
+        _mm512_storeu_ps(x + i, _mm512_maskz_mul_ps(keep, _mm512_loadu_ps(x + i), vs));
+    }
+}
+#endif
+
 /* Inverted dropout in place, as torch.nn.Dropout: x[i] = keep ? x[i] / (1 - p) : 0, where element
-   i uses mask index offset + i. */
+   i uses mask index offset + i (indices wrap at 2^32, far beyond any batch). */
 static void bft__dropout(float *x, size_t n, float p, uint64_t key, size_t offset)
 {
     float scale = 1.0f / (1.0f - p);
     uint32_t thr = bft__drop_threshold(p);
-    long long i, nn = (long long)n;
-    BFT__OMP(parallel for schedule(static) if (nn > 65536))
-    for (i = 0; i < nn; i++) x[i] = bft__drop_hash(key, (uint32_t)(offset + (size_t)i)) >= thr ? x[i] * scale : 0.0f;
+    long long c, nch = (long long)((n + 4095) / 4096);
+    int simd = bft__cpu_avx512();
+    BFT__OMP(parallel for schedule(static) if (n > 65536))
+    for (c = 0; c < nch; c++) {
+        size_t i0 = (size_t)c * 4096, i1 = i0 + 4096 < n ? i0 + 4096 : n, i = i0;
+#ifdef BFT__GEMM_X86
+        if (simd) {
+            size_t m = (i1 - i0) & ~(size_t)15;
+            bft__dropout16(x + i0, m, scale, thr, key, (uint32_t)(offset + i0));
+            i = i0 + m;
+        }
+#else
+        (void)simd;
+#endif
+        for (; i < i1; i++) x[i] = bft__drop_hash(key, (uint32_t)(offset + i)) >= thr ? x[i] * scale : 0.0f;
+    }
 }
 
 /* Embeddings. out[N,C] = word[ids] + type[type_ids] + pos[t] (HF adds in this order). */

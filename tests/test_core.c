@@ -320,8 +320,11 @@ static void test_dropout_rate(void)
         for (i = 0; i < n; i++) x[i] = 1.0f;
         bft__dropout(x, n, ps[k], 0x1234567887654321ull + (uint64_t)k, 77);
         for (i = 0; i < n; i++) {
+            /* the vector path keeps exactly what the scalar hash keeps */
+            int keep = bft__drop_hash(0x1234567887654321ull + (uint64_t)k, (uint32_t)(77 + i)) >= bft__drop_threshold(ps[k]);
             if (x[i] == 0.0f) zeros++;
             else CHECK(fabsf(x[i] - 1.0f / (1.0f - ps[k])) < 1e-6f, "kept value %g", x[i]);
+            if (keep != (x[i] != 0.0f) && zeros < 3) CHECK(0, "element %lu: mask differs from the scalar hash", (unsigned long)i);
         }
         frac = (double)zeros / n;
         CHECK(fabs(frac - ps[k]) < 0.003, "p = %g: dropped fraction %.4f", ps[k], frac);
