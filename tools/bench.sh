@@ -9,6 +9,10 @@ threads=${BENCH_THREADS:-$(nproc)}
 cases=${BENCH_CASES:-"train_base train_mrpc train_base_bf16 infer_base infer_base_bf16 train_mini"}
 have_torch=0
 /usr/bin/python3 -c 'import torch' 2>/dev/null && have_torch=1
+if [ $have_torch = 1 ] && ! readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null | grep -qi openblas; then
+  echo "warning: PyTorch would use the reference BLAS (tens of times slower than its real speed):"
+  echo "         apt-get install libopenblas0-pthread, as the speed issue measured PyTorch"
+fi
 
 echo "== GEMM microbenchmark (build/bench_gemm)"
 build/bench_gemm || true
