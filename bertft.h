@@ -5051,6 +5051,7 @@ struct bft_acts {
                                           layer attention probs, attention output, output */
     int keys_for_layers;
     int B, T;
+    int keep;                          /* training: every layer's activations are kept for backward */
     /* per batch */
     int32_t *ids, *types, *mask;      /* copies of the batch, [N] */
     float *labels;                     /* [B] */
@@ -5084,9 +5085,10 @@ static bft__lacts bft__layer_acts(const bft_acts *a, const bft_config *c, int l)
 {
     bft__lacts v;
     size_t N = (size_t)a->B * a->T, C = (size_t)c->hidden_size, I = (size_t)c->intermediate_size;
-    size_t P = (size_t)a->B * c->num_attention_heads * a->T * a->T, ul = (size_t)l;
-    v.x = a->hidden + ul * N * C;
-    v.out = a->hidden + (ul + 1) * N * C;
+    size_t P = (size_t)a->B * c->num_attention_heads * a->T * a->T, ul = a->keep ? (size_t)l : 0;
+    /* inference keeps nothing for backward: one set of layer buffers, two hidden states in turn */
+    v.x = a->hidden + (a->keep ? ul : (size_t)(l % 2)) * N * C;
+    v.out = a->hidden + (a->keep ? ul + 1 : (size_t)((l + 1) % 2)) * N * C;
     v.qkv = a->qkv + ul * N * 3 * C;
     v.probs = a->probs + ul * P;
     v.ctx = a->ctx + ul * N * C;
@@ -5102,10 +5104,11 @@ static bft__lacts bft__layer_acts(const bft_acts *a, const bft_config *c, int l)
 }
 
 /* Lay the arrays out in the arena (a == NULL: only count the floats needed). */
-static size_t bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, int threads)
+static size_t bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, int threads, int keep)
 {
     size_t N = (size_t)B * T, C = (size_t)c->hidden_size, I = (size_t)c->intermediate_size;
-    size_t L = (size_t)c->num_hidden_layers, NL = (size_t)c->num_labels;
+    size_t L = keep ? (size_t)c->num_hidden_layers : 1, NL = (size_t)c->num_labels;
+    size_t G = keep ? 1 : 0; /* gradient scratch only when training */
     size_t P = (size_t)B * c->num_attention_heads * T * T;
     size_t f = 0;
     float *fb = a ? a->mem : NULL;
@@ -5115,7 +5118,7 @@ static size_t bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, i
     BFT__I(ids, N); BFT__I(types, N); BFT__I(mask, N);
     BFT__F(labels, B);
     BFT__F(emb_in, N * C); BFT__F(emb_mean, N); BFT__F(emb_rstd, N);
-    BFT__F(hidden, (L + 1) * N * C);
+    BFT__F(hidden, (keep ? L + 1 : 2) * N * C);
     BFT__F(qkv, L * N * 3 * C);
     BFT__F(probs, L * P);
     BFT__F(ctx, L * N * C);
@@ -5124,15 +5127,16 @@ static size_t bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, i
     BFT__F(ln2_in, L * N * C); BFT__F(ln2_mean, L * N); BFT__F(ln2_rstd, L * N);
     BFT__F(pool_in, B * C); BFT__F(pooled, B * C); BFT__F(cls_in, B * C);
     BFT__F(logits, B * NL); BFT__F(dlogits, B * NL);
-    BFT__F(dcls, B * C); BFT__F(dpool, B * C);
-    BFT__F(dh, N * C); BFT__F(dt1, N * C); BFT__F(dt2, N * C); BFT__F(dqkv, N * 3 * C); BFT__F(dinter, N * I);
+    BFT__F(dcls, G * B * C); BFT__F(dpool, G * B * C);
+    BFT__F(dh, G * N * C); BFT__F(dt1, G * N * C); BFT__F(dt2, G * N * C); BFT__F(dqkv, G * N * 3 * C);
+    BFT__F(dinter, G * N * I);
     BFT__F(dscratch, (size_t)threads * 3 * T * T);
 #undef BFT__F
 #undef BFT__I
     return f;
 }
 
-static bft_result bft__acts_prepare(bft_model *m, int B, int T)
+static bft_result bft__acts_prepare(bft_model *m, int B, int T, int keep)
 {
     bft_acts *a = m->acts;
     size_t nf;
@@ -5143,7 +5147,7 @@ static bft_result bft__acts_prepare(bft_model *m, int B, int T)
     if (!a->drop_keys) {
         if (!(a->drop_keys = BFT__NEW(uint64_t, 2 + 3 * L))) return bft__fail(BFT_ERR_OOM, "out of memory");
     }
-    nf = bft__acts_layout(NULL, &m->config, B, T, threads);
+    nf = bft__acts_layout(NULL, &m->config, B, T, threads, keep);
     if (nf > a->cap) {
         /* grow-only: the largest batch so far sets the size, later batches reuse it */
         float *nm = (float *)bft__realloc(a->mem, nf * sizeof(float));
@@ -5153,8 +5157,9 @@ static bft_result bft__acts_prepare(bft_model *m, int B, int T)
     }
     a->B = B;
     a->T = T;
+    a->keep = keep;
     a->scratch_threads = threads;
-    bft__acts_layout(a, &m->config, B, T, threads);
+    bft__acts_layout(a, &m->config, B, T, threads, keep);
     return BFT_OK;
 }
 
@@ -5212,7 +5217,7 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
                                  "(or -100 to ignore the row)", n, y, NL);
         }
     }
-    if ((r = bft__acts_prepare(m, B, T)) != BFT_OK) return r;
+    if ((r = bft__acts_prepare(m, B, T, training)) != BFT_OK) return r;
     a = m->acts;
     keys = a->drop_keys;
     m->B = B;
@@ -5261,7 +5266,7 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
 
     /* pooler: tanh(dense(hidden of [CLS])), then dropout -> classifier */
     {
-        const float *last = a->hidden + (size_t)L * N * C;
+        const float *last = a->hidden + (size_t)(a->keep ? L : L % 2) * N * C;
         for (n = 0; n < B; n++) memcpy(a->pool_in + (size_t)n * C, last + (size_t)n * T * C, (size_t)C * sizeof(float));
         bft__linear_fwd(a->pooled, a->pool_in, m->p.pool_w, m->p.pool_b, B, C, C);
         for (n = 0; n < B * C; n++) a->pooled[n] = tanhf(a->pooled[n]);
