@@ -12,6 +12,7 @@
 #define BERTFT_CUDA_IMPLEMENTATION
 #include "../bertft_cuda.h"
 #include "test.h"
+#include "fixtures.h"
 
 #define FIXTURES "tests/fixtures"
 #ifndef BFT_T_OUT /* variant builds pass theirs ("build-arm64/trainer_run"): outputs go beside it */
@@ -40,20 +41,6 @@ static const char *dev_label(void)
 {
     return g_gpu == BFT_CUDA_EMULATE ? "emulation" : g_math == BFT_CUDA_MATH_TF32 ? "gpu-tf32"
            : g_math == BFT_CUDA_MATH_BF16 ? "gpu-bf16" : "gpu-fp32";
-}
-
-static double normrel(const float *a, const float *b, size_t n, double *maxabs)
-{
-    double d = 0, r = 0, m = 0;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        double e = (double)a[i] - b[i];
-        d += e * e;
-        r += (double)b[i] * b[i];
-        if (fabs(e) > m) m = fabs(e);
-    }
-    if (maxabs) *maxabs = m;
-    return r > 0 ? sqrt(d / r) : sqrt(d);
 }
 
 static uint64_t rs = 88172645463325252ull;
@@ -317,38 +304,6 @@ static void test_ref_loss_clip_adamw(void)
 /* ------------------------------------------------------------------------------------------ */
 /* 2. The device path (emulated here, the GPU under nvcc) against PyTorch and the CPU          */
 /* ------------------------------------------------------------------------------------------ */
-typedef struct {
-    int32_t *ids, *types, *mask;
-    float *labels;
-    bft_batch b;
-} tbatch;
-
-static void get_batch(const bft_st_file *ref, const char *prefix, int s, tbatch *tb)
-{
-    char nm[64];
-    const bft_st_tensor *ids, *ty, *mk, *lb;
-    int B, T, i;
-    snprintf(nm, sizeof nm, "%sinput_ids", prefix); ids = bft_st_get(ref, nm);
-    snprintf(nm, sizeof nm, "%stoken_type_ids", prefix); ty = bft_st_get(ref, nm);
-    snprintf(nm, sizeof nm, "%sattention_mask", prefix); mk = bft_st_get(ref, nm);
-    snprintf(nm, sizeof nm, "%slabels", prefix); lb = bft_st_get(ref, nm);
-    B = (int)ids->shape[ids->ndim - 2];
-    T = (int)ids->shape[ids->ndim - 1];
-    tb->ids = (int32_t *)malloc(sizeof(int32_t) * B * T);
-    tb->types = (int32_t *)malloc(sizeof(int32_t) * B * T);
-    tb->mask = (int32_t *)malloc(sizeof(int32_t) * B * T);
-    tb->labels = (float *)malloc(sizeof(float) * B);
-    for (i = 0; i < B * T; i++) {
-        tb->ids[i] = (int32_t)ids->data[(size_t)s * B * T + i];
-        tb->types[i] = (int32_t)ty->data[(size_t)s * B * T + i];
-        tb->mask[i] = (int32_t)mk->data[(size_t)s * B * T + i];
-    }
-    for (i = 0; i < B; i++) tb->labels[i] = lb->data[(size_t)s * B + i];
-    tb->b.batch_size = B; tb->b.seq_len = T;
-    tb->b.input_ids = tb->ids; tb->b.token_type_ids = tb->types; tb->b.attention_mask = tb->mask;
-    tb->b.labels = tb->labels;
-}
-static void free_batch(tbatch *tb) { free(tb->ids); free(tb->types); free(tb->mask); free(tb->labels); }
 
 static int open_device(bft_device *dev, bft_model *m, const bft_adamw *opt)
 {
