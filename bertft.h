@@ -4471,6 +4471,13 @@ static uint32_t bft__drop_threshold(float p)
 }
 
 #ifdef BFT__GEMM_X86
+#if defined(__GNUC__) && !defined(__clang__)
+/* GCC 12's AVX-512 headers build max/min/scalef/roundscale/srli on _mm512_undefined_*(), which
+   its C++ front end reports as "may be used uninitialized": a false positive. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 /* 16 hashes at once: the same murmur3 finalizer in 32-bit lanes. */
 __attribute__((target("avx512f"))) static void bft__dropout16(float *x, size_t n, float scale, uint32_t thr,
                                                                uint64_t key, uint32_t start)
@@ -4498,6 +4505,9 @@ __attribute__((target("avx512f"))) static void bft__dropout16(float *x, size_t n
         _mm512_storeu_ps(x + i, _mm512_maskz_mul_ps(keep, _mm512_loadu_ps(x + i), vs));
     }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif
 
 /* Inverted dropout in place, as torch.nn.Dropout: x[i] = keep ? x[i] / (1 - p) : 0, where element
@@ -4687,6 +4697,13 @@ BFT__INLINE float bft__erfcf(float z)
 }
 
 #ifdef BFT__GEMM_X86
+#if defined(__GNUC__) && !defined(__clang__)
+/* GCC 12's AVX-512 headers build max/min/scalef/roundscale/srli on _mm512_undefined_*(), which
+   its C++ front end reports as "may be used uninitialized": a false positive. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 /* The same GELU and GELU' in AVX-512, 16 elements at a time (the portable loops above do not
    vectorise: compilers keep float compares as branches unless told that they cannot trap).
    Same formulas and constants; vscalefps does the 2^k of exp. */
@@ -4742,6 +4759,9 @@ __attribute__((target("avx512f"))) static void bft__gelu16(float *out, const flo
         }
     }
 }
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 #endif
 
 static int bft__cpu_avx512(void)
