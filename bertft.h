@@ -581,6 +581,7 @@ typedef struct bft_trainer {
     /* log_history: JSON objects as HF writes them in trainer_state.json; jsonl: full precision */
     char **history, **jsonl;
     int n_history, n_jsonl;
+    int jsonl_written;                 /* trainer_log.jsonl holds jsonl[]: append from now on */
     struct bft_tb *tb;                 /* TensorBoard writer (section 11) */
     double t_start;
 } bft_trainer;
@@ -7385,21 +7386,32 @@ static char *bft__kv_json(const bft__kv *kv, int n, int round_loss, const char *
     return b.p;
 }
 
-static bft_result bft__write_jsonl(const bft_trainer *t)
+/* trainer_log.jsonl: written whole (atomically) the first time a trainer logs, so it holds exactly
+   this trainer's entries (after a resume: those up to the checkpoint); later entries are appended,
+   a line at a time, instead of rewriting a file that grows with every step. A line cut short by a
+   crash does not parse and is skipped when resuming. */
+static bft_result bft__write_jsonl(bft_trainer *t)
 {
-    bft__buf b = {0, 0, 0, 0};
-    char *path;
+    char *path = bft__path_join(t->args.output_dir, "trainer_log.jsonl");
     bft_result r;
-    int i;
-    for (i = 0; i < t->n_jsonl; i++) {
-        bft__buf_puts(&b, t->jsonl[i]);
-        bft__buf_puts(&b, "\n");
+    if (!path) return bft__fail(BFT_ERR_OOM, "out of memory");
+    if (!t->jsonl_written) {
+        bft__buf b = {0, 0, 0, 0};
+        int i;
+        for (i = 0; i < t->n_jsonl; i++) {
+            bft__buf_puts(&b, t->jsonl[i]);
+            bft__buf_puts(&b, "\n");
+        }
+        r = b.oom ? bft__fail(BFT_ERR_OOM, "out of memory") : bft_write_file_atomic(path, b.p ? b.p : "", b.n);
+        t->jsonl_written = r == BFT_OK;
+        bft_free(b.p);
+    } else {
+        FILE *f = fopen(path, "ab");
+        int ok = f && fputs(t->jsonl[t->n_jsonl - 1], f) >= 0 && fputc('\n', f) != EOF;
+        ok = f && fclose(f) == 0 && ok;
+        r = ok ? BFT_OK : bft__fail(BFT_ERR_IO, "%s: cannot append: %s", path, strerror(errno));
     }
-    if (b.oom) { bft_free(b.p); return bft__fail(BFT_ERR_OOM, "out of memory"); }
-    if (!(path = bft__path_join(t->args.output_dir, "trainer_log.jsonl"))) { bft_free(b.p); return bft__fail(BFT_ERR_OOM, "out of memory"); }
-    r = bft_write_file_atomic(path, b.p ? b.p : "", b.n);
     bft_free(path);
-    bft_free(b.p);
     return r;
 }
 
