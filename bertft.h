@@ -7244,45 +7244,37 @@ done:
 
 BERTFT_DEF bft_result bft_model_save(const bft_model *m, const char *dir)
 {
-    char *p = NULL, *tmp;
+    char *p = NULL;
     const char **names = NULL;
-    int *ndims = NULL, k, i, ok;
+    int *ndims = NULL, k;
     const int64_t **shapes = NULL;
-    uint64_t hlen;
-    char *hdr = NULL;
-    unsigned char lb[8];
-    FILE *f;
+    const float **data = NULL;
     bft_result r;
     if ((r = bft_mkdirs(dir)) != BFT_OK) return r;
     names = BFT__NEW(const char *, m->num_tensors);
     ndims = BFT__NEW(int, m->num_tensors);
     shapes = BFT__NEW(const int64_t *, m->num_tensors);
-    if (!names || !ndims || !shapes) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    data = BFT__NEW(const float *, m->num_tensors);
+    if (!names || !ndims || !shapes || !data || !(p = bft__path_join(dir, "model.safetensors"))) {
+        r = bft__fail(BFT_ERR_OOM, "out of memory");
+        goto done;
+    }
     for (k = 0; k < m->num_tensors; k++) {
         names[k] = m->tensors[k].name;
         ndims[k] = m->tensors[k].ndim;
         shapes[k] = m->tensors[k].shape;
+        data[k] = m->params + m->tensors[k].offset;
     }
-    /* the tensors are back to back in m->params in table order: the data section is that buffer */
-    if (!(hdr = bft__st_header_json(m->num_tensors, names, ndims, shapes, &hlen)) ||
-        !(p = bft__path_join(dir, "model.safetensors"))) {
-        r = bft__fail(BFT_ERR_OOM, "out of memory");
-        goto done;
-    }
-    if (!(f = bft__atomic_open(p, &tmp))) { r = BFT_ERR_IO; goto done; }
-    for (i = 0; i < 8; i++) lb[i] = (unsigned char)(hlen >> (8 * i));
-    ok = fwrite(lb, 1, 8, f) == 8 && fwrite(hdr, 1, (size_t)hlen, f) == (size_t)hlen &&
-         bft__write_le_floats(f, m->params, m->num_params);
-    if ((r = bft__atomic_commit(f, tmp, p, ok)) != BFT_OK) goto done;
+    if ((r = bft_st_write(p, m->num_tensors, names, ndims, shapes, data)) != BFT_OK) goto done;
     bft_free(p);
     if (!(p = bft__path_join(dir, "config.json"))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
     r = bft_config_save(&m->config, p);
 done:
     bft_free(p);
-    bft_free(hdr);
     bft_free((void *)names);
     bft_free(ndims);
     bft_free((void *)shapes);
+    bft_free((void *)data);
     return r;
 }
 
