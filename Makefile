@@ -16,7 +16,7 @@ EXAMPLE_SRCS := $(wildcard examples/*.c)
 EXAMPLES  := $(patsubst examples/%.c,$(BUILD)/examples/%,$(EXAMPLE_SRCS))
 HDRS      := bertft.h bertft_cuda.h tests/test.h
 
-.PHONY: all test clean bench
+.PHONY: all test clean bench bf16-compare
 all: bertft $(EXAMPLES) $(BUILD)/plot_run
 
 $(BUILD)/plot_run: tools/plot_run.c $(HDRS)
@@ -121,6 +121,10 @@ fuzz-smoke: $(FUZZERS)
 $(BUILD)/test_fuzz_regress: $(wildcard tests/fuzz/*.c) tests/fuzz/fuzz.h
 memory-report: bertft
 	@bash tools/memory_report.sh $(MEM)
+
+# the same fine-tune in fp32 and with --bf16, side by side (losses, metrics, time; minutes)
+bf16-compare: bertft
+	@bash tools/bf16_compare.sh
 
 
 # make cuda: ./bertft-cuda (the CLI with --device cuda) and build/test_cuda_gpu, compiled by nvcc

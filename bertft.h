@@ -228,13 +228,27 @@ BERTFT_DEF void bft_tokenizer_set_model_max_length(bft_tokenizer *t, int n);
 BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alpha,
                           const float *A, int lda, const float *B, int ldb, float beta,
                           float *C, int ldc);
+/* Precision of a matrix product. BF16: both operands are rounded to bfloat16 (round to nearest
+   even, denormals to zero, as VCVTNEPS2BF16 does), products are summed in fp32 and C stays fp32:
+   torch.autocast's CPU matmul. On CPUs with AVX512_BF16 this runs VDPBF16PS (2x the fp32 FMA
+   rate); elsewhere the fp32 kernel runs on the rounded operands (same rounding, no speed-up). */
+typedef enum bft_precision { BFT_FP32 = 0, BFT_BF16 = 1 } bft_precision;
+/* bft_sgemm with a precision: bft_gemm(BFT_FP32, ...) is bft_sgemm(...). */
+BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
+                         const float *A, int lda, const float *B, int ldb, float beta,
+                         float *C, int ldc);
+/* 1 when bf16 products run natively (AVX512_BF16), 0 when they are emulated. */
+BERTFT_DEF int bft_gemm_native_bf16(void);
+/* The rounding BFT_BF16 applies to each operand element: fp32 -> nearest bf16 -> fp32. */
+BERTFT_DEF float bft_round_bf16(float x);
 /* The plain triple loop, the reference every kernel is tested against. */
 BERTFT_DEF void bft_sgemm_ref(int transA, int transB, int M, int N, int K, float alpha,
                               const float *A, int lda, const float *B, int ldb, float beta,
                               float *C, int ldc);
-/* Name of the kernel in use ("avx512", "avx2", "neon", "scalar"). */
+/* Name of the fp32 kernel in use ("avx512", "avx2", "neon", "scalar"). */
 BERTFT_DEF const char *bft_gemm_kernel(void);
-/* Force a kernel by name (tests); returns BFT_ERR_UNSUPPORTED if this CPU/build lacks it. NULL = auto. */
+/* Force a kernel by name (tests); returns BFT_ERR_UNSUPPORTED if this CPU/build lacks it. NULL = auto.
+   "avx512bf16" only serves BFT_BF16 products; forcing an fp32 kernel makes BF16 products emulated. */
 BERTFT_DEF bft_result bft_gemm_set_kernel(const char *name);
 /* Names of the kernels this build and CPU can run, NULL-terminated. */
 BERTFT_DEF const char *const *bft_gemm_kernels(void);
@@ -301,6 +315,11 @@ typedef struct bft_model {
     float *logits;                /* [B, NL] */
     float loss;                   /* mean loss of the batch (NaN when no labels) */
     int has_loss, training;
+    /* precision of the matrix products: BFT_FP32 (default), or BFT_BF16 for mixed precision as
+       torch.autocast(cpu, bfloat16) / Trainer --bf16 does it: products take bf16-rounded operands
+       and sum in fp32; weights (the fp32 masters), gradients, optimizer state, LayerNorm, softmax
+       and GELU stay fp32. Set it any time between steps. */
+    bft_precision precision;
     /* dropout random state (the library's own generator, seeded) */
     uint64_t rng_state[4];
     /* messages from loading (newly initialised, unused or renamed tensors), or NULL */
@@ -553,6 +572,7 @@ typedef struct bft_train_args {
     int report_to_tensorboard;         /* 1 */
     int progress;                      /* -1: a bar when stderr is a terminal, 1 always, 0 plain lines */
     const char *resume_from_checkpoint;/* a checkpoint-N directory, or NULL */
+    int bf16;                          /* 0; 1: bf16 mixed precision (HF --bf16): m->precision = BFT_BF16 */
     const bft_device *device;          /* NULL: the CPU */
     /* where progress lines and warnings go (NULL: nowhere) */
     void (*log)(void *user, const char *line);
@@ -3943,7 +3963,15 @@ typedef struct bft__gemm_kernel_info {
     int nc;                 /* columns per B panel (multiple of nr): KC x NC floats in L2/L3 */
     bft__gemm_ukr_fn ukr;
     int (*can_run)(void);   /* does this CPU support it */
+    int pack;               /* packing code: BFT__PACK_C (portable), _AVX512 (fp32), _BF16 (pairs) */
 } bft__gemm_kernel_info;
+
+/* How operands are packed. PACK_BF16 kernels read, for each pair of depths (2p, 2p+1), one 32-bit
+   word per lane holding both bf16 values (low half = even depth): the layout VDPBF16PS consumes.
+   Their `kc` counts depths, the micro-kernel's loop count is pairs. */
+#define BFT__PACK_C 0
+#define BFT__PACK_AVX512 1
+#define BFT__PACK_BF16 2
 
 #define BFT__GEMM_MAX_TILE (12 * 32) /* largest mr * nr of any kernel (edge-tile buffer) */
 
@@ -4030,6 +4058,43 @@ static void bft__gemm_ukr_avx512(int kc, const float *a, const float *b, float *
     BFT__W512(0) BFT__W512(1) BFT__W512(2) BFT__W512(3) BFT__W512(4) BFT__W512(5)
     BFT__W512(6) BFT__W512(7) BFT__W512(8) BFT__W512(9) BFT__W512(10) BFT__W512(11)
 }
+
+/* ---- x86-64 AVX512_BF16: 12 x 32 on bf16 pairs ------------------------------------------- */
+/* The fp32 kernel's structure with VDPBF16PS: each instruction multiplies 16 lanes x 2 depths
+   and adds both products to the fp32 accumulators, so one k step covers two depths at the cost
+   of one FMA. b: pairs x 32 words; a: pairs x 12 words, broadcast as 32-bit words. */
+static int bft__gemm_has_avx512bf16(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512bf16");
+}
+#define BFT__FBF(i)                                                                              \
+    t = (__m512bh)_mm512_set1_ps(a[i]);                                                          \
+    c##i##a = _mm512_dpbf16_ps(c##i##a, t, b0);                                                  \
+    c##i##b = _mm512_dpbf16_ps(c##i##b, t, b1);
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+static void bft__gemm_ukr_avx512bf16(int kp, const float *a, const float *b, float *cp, size_t ldc,
+                                     float alpha, float beta)
+{
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    int k;
+    for (k = 0; k < 12; k++) {
+        _mm_prefetch((const char *)(cp + (size_t)k * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(cp + (size_t)k * ldc + 31), _MM_HINT_T0);
+    }
+    BFT__Z512(0) BFT__Z512(1) BFT__Z512(2) BFT__Z512(3) BFT__Z512(4) BFT__Z512(5)
+    BFT__Z512(6) BFT__Z512(7) BFT__Z512(8) BFT__Z512(9) BFT__Z512(10) BFT__Z512(11)
+    for (k = 0; k < kp; k++, a += 12, b += 32) {
+        const __m512bh b0 = (__m512bh)_mm512_loadu_ps(b), b1 = (__m512bh)_mm512_loadu_ps(b + 16);
+        __m512bh t;
+        BFT__FBF(0) BFT__FBF(1) BFT__FBF(2) BFT__FBF(3) BFT__FBF(4) BFT__FBF(5)
+        BFT__FBF(6) BFT__FBF(7) BFT__FBF(8) BFT__FBF(9) BFT__FBF(10) BFT__FBF(11)
+    }
+    BFT__W512(0) BFT__W512(1) BFT__W512(2) BFT__W512(3) BFT__W512(4) BFT__W512(5)
+    BFT__W512(6) BFT__W512(7) BFT__W512(8) BFT__W512(9) BFT__W512(10) BFT__W512(11)
+}
+#undef BFT__FBF
 #undef BFT__Z512
 #undef BFT__F512
 #undef BFT__W512
@@ -4122,31 +4187,39 @@ static void bft__gemm_ukr_neon(int kc, const float *a, const float *b, float *cp
    in one panel (3 MiB of B at most), so B is packed once per K slice. */
 static const bft__gemm_kernel_info bft__gemm_table[] = {
 #ifdef BFT__GEMM_X86
-    { "avx512", 12, 32, 256, 192, 3072, bft__gemm_ukr_avx512, bft__gemm_has_avx512 },
-    { "avx2", 6, 16, 256, 144, 3072, bft__gemm_ukr_avx2, bft__gemm_has_avx2 },
+    /* bf16 first: it is the default for BFT_BF16 products only (bft__gemm_active skips it for
+       fp32). KC = 512 depths = 256 pairs keeps its B sliver at 32 KiB too. */
+    { "avx512bf16", 12, 32, 512, 192, 3072, bft__gemm_ukr_avx512bf16, bft__gemm_has_avx512bf16, BFT__PACK_BF16 },
+    { "avx512", 12, 32, 256, 192, 3072, bft__gemm_ukr_avx512, bft__gemm_has_avx512, BFT__PACK_AVX512 },
+    { "avx2", 6, 16, 256, 144, 3072, bft__gemm_ukr_avx2, bft__gemm_has_avx2, BFT__PACK_C },
 #endif
 #ifdef BFT__GEMM_NEON
-    { "neon", 8, 12, 256, 128, 3072, bft__gemm_ukr_neon, bft__gemm_always },
+    { "neon", 8, 12, 256, 128, 3072, bft__gemm_ukr_neon, bft__gemm_always, BFT__PACK_C },
 #endif
-    { "scalar", BFT__SC_MR, BFT__SC_NR, 256, 128, 3072, bft__gemm_ukr_scalar, bft__gemm_always }
+    { "scalar", BFT__SC_MR, BFT__SC_NR, 256, 128, 3072, bft__gemm_ukr_scalar, bft__gemm_always, BFT__PACK_C }
 };
 #define BFT__GEMM_NKERNELS ((int)(sizeof bft__gemm_table / sizeof bft__gemm_table[0]))
 
 /* Index forced by bft_gemm_set_kernel, or -1 for automatic. Set by tests before any work starts. */
 static int bft__gemm_forced = -1;
 
-static const bft__gemm_kernel_info *bft__gemm_active(void)
+/* The kernel for a product of this precision: a forced one if it can serve it, else the first
+   in the table the CPU runs (bf16-pair kernels only serve BFT_BF16). */
+static const bft__gemm_kernel_info *bft__gemm_active(bft_precision prec)
 {
     int i;
-    if (bft__gemm_forced >= 0) return &bft__gemm_table[bft__gemm_forced];
+    if (bft__gemm_forced >= 0 && (prec == BFT_BF16 || bft__gemm_table[bft__gemm_forced].pack != BFT__PACK_BF16))
+        return &bft__gemm_table[bft__gemm_forced];
     /* __builtin_cpu_supports reads flags the runtime filled at start-up: cheap enough per call,
        and it avoids a lazily-initialised global shared between threads */
     for (i = 0; i < BFT__GEMM_NKERNELS - 1; i++)
-        if (bft__gemm_table[i].can_run()) return &bft__gemm_table[i];
+        if ((prec == BFT_BF16 || bft__gemm_table[i].pack != BFT__PACK_BF16) && bft__gemm_table[i].can_run())
+            return &bft__gemm_table[i];
     return &bft__gemm_table[BFT__GEMM_NKERNELS - 1];
 }
 
-BERTFT_DEF const char *bft_gemm_kernel(void) { return bft__gemm_active()->name; }
+BERTFT_DEF const char *bft_gemm_kernel(void) { return bft__gemm_active(BFT_FP32)->name; }
+BERTFT_DEF int bft_gemm_native_bf16(void) { return bft__gemm_active(BFT_BF16)->pack == BFT__PACK_BF16; }
 
 BERTFT_DEF bft_result bft_gemm_set_kernel(const char *name)
 {
@@ -4166,11 +4239,12 @@ BERTFT_DEF const char *const *bft_gemm_kernels(void)
 {
     /* constant lists (no shared state to initialise): which suffix applies depends on the CPU */
 #ifdef BFT__GEMM_X86
-    static const char *const all[] = { "avx512", "avx2", "scalar", NULL };
+    static const char *const all[] = { "avx512bf16", "avx512", "avx2", "scalar", NULL };
     static const char *const no_avx2[] = { "avx512", "scalar", NULL };
     int a512 = bft__gemm_has_avx512(), a2 = bft__gemm_has_avx2();
-    if (a512) return a2 ? all : no_avx2;
-    return a2 ? all + 1 : all + 2;
+    if (a512 && bft__gemm_has_avx512bf16() && a2) return all;
+    if (a512) return a2 ? all + 1 : no_avx2;
+    return a2 ? all + 2 : all + 3;
 #elif defined(BFT__GEMM_NEON)
     static const char *const all[] = { "neon", "scalar", NULL };
     return all;
@@ -4181,9 +4255,19 @@ BERTFT_DEF const char *const *bft_gemm_kernels(void)
 }
 
 /* ---- reference and trivial cases -------------------------------------------------------------- */
+static void bft__gemm_ref(int to_bf16, int transA, int transB, int M, int N, int K, float alpha,
+                          const float *A, int lda, const float *B, int ldb, float beta,
+                          float *C, int ldc);
 BERTFT_DEF void bft_sgemm_ref(int transA, int transB, int M, int N, int K, float alpha,
                               const float *A, int lda, const float *B, int ldb, float beta,
                               float *C, int ldc)
+{
+    bft__gemm_ref(0, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+static void bft__gemm_ref(int to_bf16, int transA, int transB, int M, int N, int K, float alpha,
+                          const float *A, int lda, const float *B, int ldb, float beta,
+                          float *C, int ldc)
 {
     int i, j, k;
     for (i = 0; i < M; i++)
@@ -4195,6 +4279,7 @@ BERTFT_DEF void bft_sgemm_ref(int transA, int transB, int M, int N, int K, float
                 for (k = 0; k < K; k++) {
                     float a = transA ? A[(size_t)k * (size_t)lda + i] : A[(size_t)i * (size_t)lda + k];
                     float b = transB ? B[(size_t)j * (size_t)ldb + k] : B[(size_t)k * (size_t)ldb + j];
+                    if (to_bf16) { a = bft_round_bf16(a); b = bft_round_bf16(b); }
                     s += (double)a * (double)b;
                 }
             r = (double)alpha * s;
@@ -4216,12 +4301,31 @@ static void bft__gemm_scale(int M, int N, float beta, float *C, size_t ldc)
 }
 
 /* ---- packing -------------------------------------------------------------------------------- */
+/* fp32 -> bf16 bits as VCVTNEPS2BF16 does: round to nearest even, NaN stays a (quiet) NaN,
+   denormal inputs become signed zeros. */
+static uint32_t bft__bf16_bits(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    if ((u & 0x7F800000u) == 0) return (u >> 16) & 0x8000u;
+    if ((u & 0x7FFFFFFFu) > 0x7F800000u) return ((u >> 16) | 0x40u) & 0xFFFFu;
+    return ((u + 0x7FFFu + ((u >> 16) & 1u)) >> 16) & 0xFFFFu;
+}
+
+BERTFT_DEF float bft_round_bf16(float x)
+{
+    uint32_t u = bft__bf16_bits(x) << 16;
+    float r;
+    memcpy(&r, &u, sizeof r);
+    return r;
+}
+
 /* Copy `nl` lanes x `kc` depth of an operand into dst[k * W + l] (W = MR or NR), lanes nl..W-1
    zero. A lane is a row of op(A) or a column of op(B). `lane_contig`: lane l of depth k is at
    X[k * ldx + l] (A transposed, B not transposed); otherwise at X[l * ldx + k]. X points at the
-   panel's first element. */
+   panel's first element. `to_bf16`: round each value to bf16 (emulated BFT_BF16 products). */
 static void bft__gemm_pack(const float *X, size_t ldx, int lane_contig, int nl, int kc, int W,
-                           float *dst)
+                           float *dst, int to_bf16)
 {
     int k, l;
     if (lane_contig) {
@@ -4232,7 +4336,6 @@ static void bft__gemm_pack(const float *X, size_t ldx, int lane_contig, int nl, 
             for (; l < W; l++) d[l] = 0.0f;
         }
     } else {
-        /* one read stream per lane, contiguous writes; the sliver (<= 32 KiB) stays in L1 */
         for (k = 0; k < kc; k++) {
             float *d = dst + (size_t)k * W;
             const float *src = X + k;
@@ -4240,6 +4343,134 @@ static void bft__gemm_pack(const float *X, size_t ldx, int lane_contig, int nl, 
             for (; l < W; l++) d[l] = 0.0f;
         }
     }
+    if (to_bf16)
+        for (k = 0; k < kc * W; k++) dst[k] = bft_round_bf16(dst[k]);
+}
+
+#ifdef BFT__GEMM_X86
+/* Packing is a transpose whenever lanes are rows (A not transposed, B transposed: the forward
+   x . W^T has both), and element by element it cost ~8% of the fp32 GEMM and more of the bf16
+   one. These versions move 16 x 16 blocks through registers: 16 loads, 64 shuffles, 16 stores. */
+__attribute__((target("avx512f")))
+static void bft__tr16x16(__m512 *r)
+{
+    __m512 t[16];
+    int i, c;
+    for (i = 0; i < 8; i++) { /* t[2i] / t[2i+1]: rows 2i, 2i+1 interleaved, per 128-bit lane */
+        t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+    }
+    for (i = 0; i < 4; i++) { /* r[4i+c], lane j: rows 4i..4i+3 of column 4j+c */
+        r[4 * i + 0] = _mm512_shuffle_ps(t[4 * i + 0], t[4 * i + 2], 0x44);
+        r[4 * i + 1] = _mm512_shuffle_ps(t[4 * i + 0], t[4 * i + 2], 0xEE);
+        r[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
+        r[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
+    }
+    for (c = 0; c < 4; c++) { /* gather the 128-bit lanes of each column: two rounds */
+        t[c] = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x88);
+        t[c + 4] = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xDD);
+        t[c + 8] = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x88);
+        t[c + 12] = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xDD);
+    }
+    for (c = 0; c < 4; c++) {
+        r[c] = _mm512_shuffle_f32x4(t[c], t[c + 8], 0x88);
+        r[c + 8] = _mm512_shuffle_f32x4(t[c], t[c + 8], 0xDD);
+        r[c + 4] = _mm512_shuffle_f32x4(t[c + 4], t[c + 12], 0x88);
+        r[c + 12] = _mm512_shuffle_f32x4(t[c + 4], t[c + 12], 0xDD);
+    }
+}
+
+static __mmask16 bft__mask16(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1u); }
+
+/* bft__gemm_pack for W <= 32, fp32, no rounding. */
+__attribute__((target("avx512f")))
+static void bft__gemm_pack_avx512(const float *X, size_t ldx, int lane_contig, int nl, int kc, int W, float *dst)
+{
+    int k, k0, l0, i;
+    if (lane_contig) {
+        for (k = 0; k < kc; k++) {
+            const float *src = X + (size_t)k * ldx;
+            float *d = dst + (size_t)k * W;
+            for (l0 = 0; l0 < W; l0 += 16)
+                _mm512_mask_storeu_ps(d + l0, bft__mask16(W - l0), _mm512_maskz_loadu_ps(bft__mask16(nl - l0), src + l0));
+        }
+        return;
+    }
+    for (k0 = 0; k0 < kc; k0 += 16) {
+        const int nk = bft__gemm_min(16, kc - k0);
+        const __mmask16 km = bft__mask16(nk);
+        for (l0 = 0; l0 < W; l0 += 16) {
+            const __mmask16 sm = bft__mask16(W - l0);
+            __m512 r[16];
+            for (i = 0; i < 16; i++)
+                r[i] = l0 + i < nl ? _mm512_maskz_loadu_ps(km, X + (size_t)(l0 + i) * ldx + k0) : _mm512_setzero_ps();
+            bft__tr16x16(r);
+            for (i = 0; i < nk; i++) _mm512_mask_storeu_ps(dst + (size_t)(k0 + i) * W + l0, sm, r[i]);
+        }
+    }
+}
+
+/* Pairs for VDPBF16PS: word p * W + l of dst = bf16(x(2p, l)) | bf16(x(2p + 1, l)) << 16, where
+   x(k, l) is the operand at depth k of lane l (zero past kc or nl). VCVTNE2PS2BF16 rounds. */
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int nl, int kc, int W, float *dst)
+{
+    static const uint16_t inter[32] = { 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
+                                        8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31 };
+    const int kp = (kc + 1) / 2;
+    int p, p0, l0, i;
+    if (lane_contig) { /* two depths = two rows: convert both, interleave their 16-bit halves */
+        const __m512i idx = _mm512_loadu_si512((const void *)inter);
+        for (p = 0; p < kp; p++) {
+            const float *r0 = X + (size_t)(2 * p) * ldx, *r1 = r0 + ldx;
+            const int has1 = 2 * p + 1 < kc;
+            for (l0 = 0; l0 < W; l0 += 16) {
+                const __mmask16 lm = bft__mask16(nl - l0);
+                const __m512 v0 = _mm512_maskz_loadu_ps(lm, r0 + l0);
+                const __m512 v1 = has1 ? _mm512_maskz_loadu_ps(lm, r1 + l0) : _mm512_setzero_ps();
+                __m512i w = (__m512i)_mm512_cvtne2ps_pbh(v1, v0); /* words: v0[0..15], v1[0..15] */
+                w = _mm512_permutexvar_epi16(idx, w);
+                _mm512_mask_storeu_epi32(dst + (size_t)p * W + l0, bft__mask16(W - l0), w);
+            }
+        }
+        return;
+    }
+    /* lanes are rows: 32 consecutive depths of a lane convert to 16 words already in pair
+       order, then a 16 x 16 transpose of words, as for fp32 */
+    for (p0 = 0; p0 < kp; p0 += 16) {
+        const int np = bft__gemm_min(16, kp - p0), k0 = 2 * p0;
+        const __mmask16 mlo = bft__mask16(kc - k0), mhi = bft__mask16(kc - k0 - 16);
+        for (l0 = 0; l0 < W; l0 += 16) {
+            const __mmask16 sm = bft__mask16(W - l0);
+            __m512 r[16];
+            for (i = 0; i < 16; i++) {
+                const float *x = X + (size_t)(l0 + i) * ldx + k0;
+                r[i] = l0 + i < nl ? (__m512)_mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(mhi, x + 16),
+                                                                 _mm512_maskz_loadu_ps(mlo, x))
+                                   : _mm512_setzero_ps();
+            }
+            bft__tr16x16(r);
+            for (i = 0; i < np; i++) _mm512_mask_storeu_ps(dst + (size_t)(p0 + i) * W + l0, sm, r[i]);
+        }
+    }
+}
+#endif
+
+/* Pack with the kernel's packing code. */
+static void bft__gemm_pack_for(const bft__gemm_kernel_info *kn, int to_bf16, const float *X, size_t ldx,
+                               int lane_contig, int nl, int kc, int W, float *dst)
+{
+#ifdef BFT__GEMM_X86
+    if (kn->pack == BFT__PACK_BF16) { bft__gemm_pack_bf16(X, ldx, lane_contig, nl, kc, W, dst); return; }
+    if (kn->pack == BFT__PACK_AVX512 && !to_bf16) { bft__gemm_pack_avx512(X, ldx, lane_contig, nl, kc, W, dst); return; }
+#endif
+    bft__gemm_pack(X, ldx, lane_contig, nl, kc, W, dst, to_bf16);
+}
+
+/* Depth units of a packed sliver: depths, or pairs of depths for bf16-pair kernels. */
+static int bft__gemm_units(const bft__gemm_kernel_info *kn, int kc)
+{
+    return kn->pack == BFT__PACK_BF16 ? (kc + 1) / 2 : kc;
 }
 
 /* ---- the blocked driver ------------------------------------------------------------------------ */
@@ -4254,6 +4485,7 @@ typedef struct bft__gemm_args {
     float *bbuf[2];         /* the shared B panel, double-buffered (slice s uses bbuf[s & 1]) */
     size_t astride;
     int *next;              /* 2 work counters per slice: B slivers to pack, items to compute */
+    int to_bf16;            /* emulated bf16: round operands while packing */
 } bft__gemm_args;
 
 /* Take the next unit of work from a shared counter (threads take work as they come free, so a
@@ -4320,7 +4552,7 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
         int nq = nt > 1 ? (3 * nt + n_ic - 1) / n_ic : 1;
         if (nq > ns) nq = ns;
         for (pc = 0; pc < g->K; pc += KC, slice++) {
-            const int kc = bft__gemm_min(KC, g->K - pc);
+            const int kc = bft__gemm_min(KC, g->K - pc), ku = bft__gemm_units(kn, kc);
             /* slice 0 applies the caller's beta; later slices add to what is there */
             const float beta = pc == 0 ? g->beta : 1.0f;
             float *bp = g->bbuf[slice & 1];
@@ -4332,7 +4564,7 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
             while ((s = bft__gemm_take(&next[0])) < ns) {
                 const int j = jc + s * NR, nr = bft__gemm_min(NR, g->N - j);
                 const float *src = g->transB ? g->B + (size_t)j * g->ldb + pc : g->B + (size_t)pc * g->ldb + j;
-                bft__gemm_pack(src, g->ldb, !g->transB, nr, kc, NR, bp + (size_t)s * (size_t)NR * (size_t)kc);
+                bft__gemm_pack_for(kn, g->to_bf16, src, g->ldb, !g->transB, nr, kc, NR, bp + (size_t)s * (size_t)NR * (size_t)ku);
             }
             if (nt > 1) { BFT__OMP(barrier) } /* B panel complete before anyone uses it */
             while ((item = bft__gemm_take(&next[1])) < n_ic * nq) {
@@ -4343,9 +4575,9 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
                 for (i = 0; i < mc; i += MR) {
                     const int r = ic + i, mr = bft__gemm_min(MR, g->M - r);
                     const float *src = g->transA ? g->A + (size_t)pc * g->lda + r : g->A + (size_t)r * g->lda + pc;
-                    bft__gemm_pack(src, g->lda, g->transA, mr, kc, MR, ap + (size_t)i * (size_t)kc);
+                    bft__gemm_pack_for(kn, g->to_bf16, src, g->lda, g->transA, mr, kc, MR, ap + (size_t)i * (size_t)ku);
                 }
-                bft__gemm_macro(kn, kc, mc, nc, ap, bp, s0, s1, g->C + (size_t)ic * g->ldc + jc,
+                bft__gemm_macro(kn, ku, mc, nc, ap, bp, s0, s1, g->C + (size_t)ic * g->ldc + jc,
                                 g->ldc, g->alpha, beta);
             }
         }
@@ -4387,6 +4619,13 @@ BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alp
                           const float *A, int lda, const float *B, int ldb, float beta,
                           float *C, int ldc)
 {
+    bft_gemm(BFT_FP32, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+}
+
+BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
+                         const float *A, int lda, const float *B, int ldb, float beta,
+                         float *C, int ldc)
+{
     bft__gemm_args g;
     const bft__gemm_kernel_info *kn;
     int nt, kcm, mcm, ncm, nbbuf;
@@ -4397,9 +4636,9 @@ BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alp
     if (K <= 0 || alpha == 0.0f) { bft__gemm_scale(M, N, beta, C, (size_t)ldc); return; }
     BERTFT_ASSERT(lda >= (transA ? M : K) && ldb >= (transB ? K : N));
 
-    kn = bft__gemm_active();
+    kn = bft__gemm_active(prec);
     nt = bft__gemm_threads(M, N, K);
-    kcm = bft__gemm_min(K, kn->kc);
+    kcm = bft__gemm_units(kn, bft__gemm_min(K, kn->kc));
     mcm = bft__gemm_round_up(bft__gemm_min(M, kn->mc), kn->mr);
     ncm = bft__gemm_round_up(bft__gemm_min(N, kn->nc), kn->nr);
     /* buffers sized for this call (small GEMMs allocate little); 16-float multiples keep every
@@ -4416,9 +4655,10 @@ BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alp
     }
     mem = bft__gemm_ws;
     if (!mem) { /* out of memory: slow but correct (bft_sgemm cannot report errors) */
-        bft_sgemm_ref(transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        bft__gemm_ref(prec == BFT_BF16, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         return;
     }
+    g.to_bf16 = prec == BFT_BF16 && kn->pack != BFT__PACK_BF16;
     g.bbuf[0] = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
     g.bbuf[1] = g.bbuf[0] + (size_t)(nbbuf - 1) * bsize;
     g.abuf = g.bbuf[0] + (size_t)nbbuf * bsize;
@@ -4636,10 +4876,10 @@ static void bft__layernorm_bwd(float *dx, float *dw, float *db, const float *dou
 }
 
 /* Linear layer as torch.nn.Linear: out[N,OC] = x[N,IC] . W[OC,IC]^T + b[OC]. */
-static void bft__linear_fwd(float *out, const float *x, const float *W, const float *b, int N, int IC, int OC)
+static void bft__linear_fwd(bft_precision pr, float *out, const float *x, const float *W, const float *b, int N, int IC, int OC)
 {
     int n;
-    bft_sgemm(0, 1, N, OC, IC, 1.0f, x, IC, W, IC, 0.0f, out, OC);
+    bft_gemm(pr, 0, 1, N, OC, IC, 1.0f, x, IC, W, IC, 0.0f, out, OC);
     if (!b) return;
     BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
     for (n = 0; n < N; n++) {
@@ -4651,12 +4891,12 @@ static void bft__linear_fwd(float *out, const float *x, const float *W, const fl
 
 /* dx[N,IC] = dout . W (beta = 1 adds to dx, for residual branches), dW[OC,IC] += dout^T . x,
    db[OC] += column sums of dout. */
-static void bft__linear_bwd(float *dx, float dx_beta, float *dW, float *db, const float *dout, const float *x,
-                            const float *W, int N, int IC, int OC)
+static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *dW, float *db, const float *dout,
+                            const float *x, const float *W, int N, int IC, int OC)
 {
     int c0;
-    if (dx) bft_sgemm(0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
-    bft_sgemm(1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC);
+    if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
+    bft_gemm(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC);
     BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
     for (c0 = 0; c0 < OC; c0 += 16) {
         int c1 = c0 + 16 < OC ? c0 + 16 : OC, n, c;
@@ -4812,13 +5052,13 @@ static void bft__gelu_bwd(float *dx, const float *x, const float *dout, size_t n
    rows with stride C. Keys where mask == 0 get probability 0, which is what HF's additive
    finfo(float32).min does (exp underflows to exactly 0); a row with no valid key becomes
    uniform, as HF's does because every score then rounds to the same value. */
-static void bft__attention_fwd_one(float *ctx, int ldc, float *probs, float *pd, const float *Q, const float *K,
+static void bft__attention_fwd_one(bft_precision pr, float *ctx, int ldc, float *probs, float *pd, const float *Q, const float *K,
                                    const float *V, int ld, const int32_t *mask, uint64_t dkey, size_t doff,
                                    float p_drop, int T, int D)
 {
     int i, j, any = 0;
     float scale = 1.0f / sqrtf((float)D);
-    bft_sgemm(0, 1, T, T, D, scale, Q, ld, K, ld, 0.0f, probs, T);
+    bft_gemm(pr, 0, 1, T, T, D, scale, Q, ld, K, ld, 0.0f, probs, T);
     for (j = 0; j < T; j++) any |= !mask || mask[j];
     for (i = 0; i < T; i++) {
         float *s = probs + (size_t)i * T, mx = -FLT_MAX, sum = 0.0f, inv;
@@ -4841,14 +5081,14 @@ static void bft__attention_fwd_one(float *ctx, int ldc, float *probs, float *pd,
         memcpy(pd, probs, (size_t)T * T * sizeof(float));
         bft__dropout(pd, (size_t)T * T, p_drop, dkey, doff);
     } else pd = probs;
-    bft_sgemm(0, 0, T, D, T, 1.0f, pd, T, V, ld, 0.0f, ctx, ldc);
+    bft_gemm(pr, 0, 0, T, D, T, 1.0f, pd, T, V, ld, 0.0f, ctx, ldc);
 }
 
 /* Backward of one (batch, head). With P the probs, Pd = dropout(P), S the scaled scores:
    dPd = dctx . V^T, dV = Pd^T . dctx, dP = dropout'(dPd),
    dS = P * (dP - rowsum(P * dP))   (softmax Jacobian), dQ = scale dS . K, dK = scale dS^T . Q.
    Masked keys have P = 0, so they receive no gradient. Writes dQ, dK, dV (stride ld). */
-static void bft__attention_bwd_one(float *dQ, float *dK, float *dV, const float *dctx, int ldc,
+static void bft__attention_bwd_one(bft_precision pr, float *dQ, float *dK, float *dV, const float *dctx, int ldc,
                                    const float *probs, float *pd, float *dp, const float *Q, const float *K,
                                    const float *V, int ld, uint64_t dkey, size_t doff, float p_drop, int T, int D)
 {
@@ -4858,8 +5098,8 @@ static void bft__attention_bwd_one(float *dQ, float *dK, float *dV, const float 
         memcpy(pd, probs, (size_t)T * T * sizeof(float));
         bft__dropout(pd, (size_t)T * T, p_drop, dkey, doff);
     } else pd = (float *)probs;
-    bft_sgemm(0, 1, T, T, D, 1.0f, dctx, ldc, V, ld, 0.0f, dp, T);
-    bft_sgemm(1, 0, T, D, T, 1.0f, pd, T, dctx, ldc, 0.0f, dV, ld);
+    bft_gemm(pr, 0, 1, T, T, D, 1.0f, dctx, ldc, V, ld, 0.0f, dp, T);
+    bft_gemm(pr, 1, 0, T, D, T, 1.0f, pd, T, dctx, ldc, 0.0f, dV, ld);
     if (p_drop > 0) bft__dropout(dp, (size_t)T * T, p_drop, dkey, doff);
     for (i = 0; i < T; i++) {
         const float *pr = probs + (size_t)i * T;
@@ -4867,8 +5107,8 @@ static void bft__attention_bwd_one(float *dQ, float *dK, float *dV, const float 
         for (j = 0; j < T; j++) dot += pr[j] * d[j];
         for (j = 0; j < T; j++) d[j] = pr[j] * (d[j] - dot);
     }
-    bft_sgemm(0, 0, T, D, T, scale, dp, T, K, ld, 0.0f, dQ, ld);
-    bft_sgemm(1, 0, T, D, T, scale, dp, T, Q, ld, 0.0f, dK, ld);
+    bft_gemm(pr, 0, 0, T, D, T, scale, dp, T, K, ld, 0.0f, dQ, ld);
+    bft_gemm(pr, 1, 0, T, D, T, scale, dp, T, Q, ld, 0.0f, dK, ld);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -5262,25 +5502,25 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
         uint64_t *lk = keys + 2 + 3 * l;
         float pa_l;
         /* q, k, v in one GEMM: the three weight matrices are adjacent, [3C, C] */
-        bft__linear_fwd(v.qkv, v.x, w->q_w, w->q_b, N, C, 3 * C);
+        bft__linear_fwd(m->precision, v.qkv, v.x, w->q_w, w->q_b, N, C, 3 * C);
         pa_l = bft__drop_key(m, pa, &lk[0]) ? pa : 0.0f;
         BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * T * T * D > 262144))
         for (bh = 0; bh < B * H; bh++) {
             int bi = bh / H, h = bh % H;
             const float *q = v.qkv + (size_t)bi * T * 3 * C + (size_t)h * D;
             float *pd = a->dscratch + (size_t)bft__thread_id() * 3 * T * T;
-            bft__attention_fwd_one(v.ctx + (size_t)bi * T * C + (size_t)h * D, C, v.probs + (size_t)bh * T * T, pd,
+            bft__attention_fwd_one(m->precision, v.ctx + (size_t)bi * T * C + (size_t)h * D, C, v.probs + (size_t)bh * T * T, pd,
                                    q, q + C, q + 2 * C, 3 * C, a->mask + (size_t)bi * T, lk[0],
                                    (size_t)bh * T * T, pa_l, T, D);
         }
         /* attention output: dense -> dropout -> + residual -> LayerNorm */
-        bft__linear_fwd(v.ln1_in, v.ctx, w->ao_w, w->ao_b, N, C, C);
+        bft__linear_fwd(m->precision, v.ln1_in, v.ctx, w->ao_w, w->ao_b, N, C, C);
         if (bft__drop_key(m, ph, &lk[1])) bft__dropout(v.ln1_in, (size_t)N * C, ph, lk[1], 0);
         bft__layernorm_fwd(v.ln1_out, v.ln1_mean, v.ln1_rstd, v.ln1_in, v.x, w->ln1_w, w->ln1_b, N, C, c->layer_norm_eps);
         /* feed-forward: dense -> GELU -> dense -> dropout -> + residual -> LayerNorm */
-        bft__linear_fwd(v.inter_pre, v.ln1_out, w->i_w, w->i_b, N, C, I);
+        bft__linear_fwd(m->precision, v.inter_pre, v.ln1_out, w->i_w, w->i_b, N, C, I);
         bft__gelu_fwd(a->inter_act, v.inter_pre, (size_t)N * I);
-        bft__linear_fwd(v.ln2_in, a->inter_act, w->o_w, w->o_b, N, I, C);
+        bft__linear_fwd(m->precision, v.ln2_in, a->inter_act, w->o_w, w->o_b, N, I, C);
         if (bft__drop_key(m, ph, &lk[2])) bft__dropout(v.ln2_in, (size_t)N * C, ph, lk[2], 0);
         bft__layernorm_fwd(v.out, v.ln2_mean, v.ln2_rstd, v.ln2_in, v.ln1_out, w->ln2_w, w->ln2_b, N, C, c->layer_norm_eps);
     }
@@ -5289,11 +5529,11 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
     {
         const float *last = a->hidden + (size_t)(a->keep ? L : L % 2) * N * C;
         for (n = 0; n < B; n++) memcpy(a->pool_in + (size_t)n * C, last + (size_t)n * T * C, (size_t)C * sizeof(float));
-        bft__linear_fwd(a->pooled, a->pool_in, m->p.pool_w, m->p.pool_b, B, C, C);
+        bft__linear_fwd(m->precision, a->pooled, a->pool_in, m->p.pool_w, m->p.pool_b, B, C, C);
         for (n = 0; n < B * C; n++) a->pooled[n] = tanhf(a->pooled[n]);
         memcpy(a->cls_in, a->pooled, (size_t)B * C * sizeof(float));
         if (bft__drop_key(m, pc, &keys[1])) bft__dropout(a->cls_in, (size_t)B * C, pc, keys[1], 0);
-        bft__linear_fwd(a->logits, a->cls_in, m->p.cls_w, m->p.cls_b, B, C, NL);
+        bft__linear_fwd(m->precision, a->logits, a->cls_in, m->p.cls_w, m->p.cls_b, B, C, NL);
         m->logits = a->logits;
     }
 
@@ -5368,10 +5608,10 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
     t2 = a->dt2;
 
     /* classifier and its dropout, then the pooler (tanh' = 1 - tanh^2); dcls ends as d(pre-tanh) */
-    bft__linear_bwd(a->dcls, 0.0f, m->g.cls_w, m->g.cls_b, a->dlogits, a->cls_in, m->p.cls_w, B, C, NL);
+    bft__linear_bwd(m->precision, a->dcls, 0.0f, m->g.cls_w, m->g.cls_b, a->dlogits, a->cls_in, m->p.cls_w, B, C, NL);
     if (drop && pc > 0) bft__dropout(a->dcls, (size_t)B * C, pc, a->drop_keys[1], 0);
     for (n = 0; n < B * C; n++) a->dcls[n] *= 1.0f - a->pooled[n] * a->pooled[n];
-    bft__linear_bwd(a->dpool, 0.0f, m->g.pool_w, m->g.pool_b, a->dcls, a->pool_in, m->p.pool_w, B, C, C);
+    bft__linear_bwd(m->precision, a->dpool, 0.0f, m->g.pool_w, m->g.pool_b, a->dcls, a->pool_in, m->p.pool_w, B, C, C);
     /* the pooler read hidden[L] at t = 0; every other position gets no gradient from the head */
     memset(dh, 0, (size_t)N * C * sizeof(float));
     for (n = 0; n < B; n++) memcpy(dh + (size_t)n * T * C, a->dpool + (size_t)n * C, (size_t)C * sizeof(float));
@@ -5386,28 +5626,28 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
         if (drop && ph > 0) bft__dropout(t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 2], 0);
         bft__gelu_fwd(a->inter_act, v.inter_pre, (size_t)N * I);
-        bft__linear_bwd(a->dinter, 0.0f, g->o_w, g->o_b, t2, a->inter_act, w->o_w, N, I, C);
+        bft__linear_bwd(m->precision, a->dinter, 0.0f, g->o_w, g->o_b, t2, a->inter_act, w->o_w, N, I, C);
         bft__gelu_bwd(a->dinter, v.inter_pre, a->dinter, (size_t)N * I);
         /* d(ln1_out) = residual (t1) + intermediate branch */
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
-        bft__linear_bwd(t2, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I);
+        bft__linear_bwd(m->precision, t2, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I);
         /* attention output LayerNorm; its input was dropout(dense(ctx)) + x */
         bft__layernorm_bwd(t1, g->ln1_w, g->ln1_b, t2, v.ln1_in, v.ln1_mean, v.ln1_rstd, w->ln1_w, N, C);
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
         if (drop && ph > 0) bft__dropout(t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 1], 0);
-        bft__linear_bwd(dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, t2, v.ctx, w->ao_w, N, C, C);
+        bft__linear_bwd(m->precision, dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, t2, v.ctx, w->ao_w, N, C, C);
         BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * T * T * D > 262144))
         for (bh = 0; bh < B * H; bh++) {
             int bi = bh / H, h = bh % H;
             size_t qo = (size_t)bi * T * 3 * C + (size_t)h * D;
             float *scr = a->dscratch + (size_t)bft__thread_id() * 3 * T * T;
-            bft__attention_bwd_one(a->dqkv + qo, a->dqkv + qo + C, a->dqkv + qo + 2 * C,
+            bft__attention_bwd_one(m->precision, a->dqkv + qo, a->dqkv + qo + C, a->dqkv + qo + 2 * C,
                                    dh + (size_t)bi * T * C + (size_t)h * D, C, v.probs + (size_t)bh * T * T,
                                    scr, scr + (size_t)T * T, v.qkv + qo, v.qkv + qo + C, v.qkv + qo + 2 * C, 3 * C,
                                    a->drop_keys[2 + 3 * l], (size_t)bh * T * T, drop ? pa : 0.0f, T, D);
         }
         /* d(x) = residual (t1) + the q/k/v branch, through the fused [3C, C] weight */
-        bft__linear_bwd(t1, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C);
+        bft__linear_bwd(m->precision, t1, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C);
         swap = dh; dh = t1; t1 = swap;
     }
 
@@ -7475,6 +7715,12 @@ BERTFT_DEF bft_result bft_trainer_init(bft_trainer *t, bft_model *m, const bft_t
     t->tokenizer = tok;
     t->task = task;
     t->best_step = -1;
+    if (a->bf16) {
+        m->precision = BFT_BF16;
+        if (!a->device && !bft_gemm_native_bf16())
+            bft__tlog(t, "warning: --bf16: this CPU has no AVX512_BF16; bf16 products are emulated (same results, "
+                         "no speed-up)");
+    }
     return bft_adamw_init(&t->opt, m, (float)a->learning_rate, (float)a->adam_beta1, (float)a->adam_beta2,
                           (float)a->adam_epsilon, (float)a->weight_decay);
 }

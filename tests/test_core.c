@@ -6,8 +6,17 @@
 #include "test.h"
 
 #define FIXTURES "tests/fixtures"
-static const char *const cases[] = {"cls2", "cls3_bf16", "reg_f16"};
-#define NCASES 3
+static const char *const cases[] = {"cls2", "cls3_bf16", "reg_f16", "mixed_bf16"};
+#define NCASES 4
+/* mixed_bf16 runs with m->precision = BFT_BF16 against a torch model whose products round their
+   operands to bf16 (tools/make_reference.py). One forward and backward hold fp32's bounds (the
+   logits come out bit-identical). Over training steps, a value that lands within fp32 noise of a
+   bf16 rounding boundary can round the other way in one of the two (2^-9 relative in that element)
+   and Adam carries it on: measured 8e-5 on the losses, 1.9e-4 on the final weights; bound 1e-3. */
+static int is_mixed(const char *name) { return strncmp(name, "mixed_bf16", 10) == 0; }
+static double tol_fwd(const char *name) { (void)name; return 1e-5; }
+static double tol_grad(const char *name) { (void)name; return 1e-4; }
+static double tol_steps(const char *name) { return is_mixed(name) ? 1e-3 : 1e-4; }
 
 #include "fixtures.h"
 
@@ -23,6 +32,7 @@ static int load_case(const char *name, bft_model **m, bft_st_file *ref)
     r = bft_st_read(ref, path);
     CHECK(r == BFT_OK, "read %s: %s", path, bft_last_error());
     if (r != BFT_OK) { bft_model_free(*m); return 0; }
+    if (is_mixed(name)) (*m)->precision = BFT_BF16;
     return 1;
 }
 
@@ -46,10 +56,17 @@ static void test_forward_backward_parity(void)
         ls = bft_st_get(&ref, "loss");
         rel = normrel(m->logits, lg->data, lg->numel, &ma);
         printf("  %-10s logits       rel %.2e  max abs %.2e\n", cases[c], rel, ma);
-        CHECK(rel < 1e-5, "%s: logits rel error %.3e", cases[c], rel);
+        CHECK(rel < tol_fwd(cases[c]), "%s: logits rel error %.3e", cases[c], rel);
+        if (is_mixed(cases[c])) { /* the rounding must be there: fp32 logits are far from these */
+            const bft_st_tensor *l32 = bft_st_get(&ref, "logits_fp32");
+            double gap = l32 ? normrel(l32->data, lg->data, lg->numel, NULL) : 0;
+            printf("  %-10s fp32 logits differ from bf16 ones by rel %.2e\n", cases[c], gap);
+            CHECK(gap > 100 * rel && gap > 1e-4, "%s: bf16 logits (err %.2e) not distinct from fp32 (%.2e)", cases[c],
+                  rel, gap);
+        }
         rel = fabs(m->loss - ls->data[0]) / fabs(ls->data[0]);
         printf("  %-10s loss %.7f vs %.7f rel %.2e\n", cases[c], m->loss, ls->data[0], rel);
-        CHECK(rel < 1e-5, "%s: loss %.8f vs torch %.8f", cases[c], m->loss, ls->data[0]);
+        CHECK(rel < tol_fwd(cases[c]), "%s: loss %.8f vs torch %.8f", cases[c], m->loss, ls->data[0]);
         CHECK_OK(bft_backward(m));
         for (k = 0; k < m->num_tensors; k++) {
             char nm[128];
@@ -66,10 +83,18 @@ static void test_forward_backward_parity(void)
                 continue;
             }
             if (rel > worst) worst = rel;
-            if (rel >= 1e-4) printf("  %-10s %-55s rel %.2e max abs %.2e\n", cases[c], t->name, rel, ma);
-            CHECK(rel < 1e-4, "%s: grad %s rel error %.3e", cases[c], t->name, rel);
+            if (rel >= tol_grad(cases[c])) printf("  %-10s %-55s rel %.2e max abs %.2e\n", cases[c], t->name, rel, ma);
+            CHECK(rel < tol_grad(cases[c]), "%s: grad %s rel error %.3e", cases[c], t->name, rel);
         }
         printf("  %-10s %d gradient tensors, worst norm-wise rel error %.2e\n", cases[c], m->num_tensors, worst);
+        if (is_mixed(cases[c])) { /* the portable kernel emulates bf16 products: same results */
+            CHECK_OK(bft_gemm_set_kernel("scalar"));
+            CHECK_OK(bft_forward(m, &tb.b, 1));
+            rel = normrel(m->logits, lg->data, lg->numel, &ma);
+            printf("  %-10s logits, bf16 emulated by the scalar kernel: rel %.2e\n", cases[c], rel);
+            CHECK(rel < tol_fwd(cases[c]), "%s: emulated bf16 logits rel error %.3e", cases[c], rel);
+            bft_gemm_set_kernel(NULL);
+        }
         free_batch(&tb);
         bft_st_free(&ref);
         bft_model_free(m);
@@ -106,12 +131,12 @@ static void test_training_steps_parity(void)
             bft_adamw_step(&opt, m, lr);
             CHECK(fabs(lr - slr->data[s]) <= 1e-7 * fabs(slr->data[s]) + 1e-12, "%s step %d: lr %.9g vs %.9g",
                   cases[c], s, lr, slr->data[s]);
-            CHECK(fabs(norm - sn->data[s]) <= 1e-4 * sn->data[s], "%s step %d: grad norm %.7g vs %.7g", cases[c], s,
+            CHECK(fabs(norm - sn->data[s]) <= tol_steps(cases[c]) * sn->data[s], "%s step %d: grad norm %.7g vs %.7g", cases[c], s,
                   norm, sn->data[s]);
             {
                 double rel = fabs(m->loss - sl->data[s]) / fabs(sl->data[s]);
                 if (rel > worst) worst = rel;
-                CHECK(rel < 1e-4, "%s step %d: loss %.7f vs torch %.7f", cases[c], s, m->loss, sl->data[s]);
+                CHECK(rel < tol_steps(cases[c]), "%s step %d: loss %.7f vs torch %.7f", cases[c], s, m->loss, sl->data[s]);
             }
             free_batch(&tb);
         }
@@ -133,7 +158,7 @@ static void test_training_steps_parity(void)
             }
             rel = normrel(m->params + m->tensors[k].offset, f->data, f->numel, NULL);
             if (rel > worst_p) worst_p = rel;
-            CHECK(rel < 1e-4, "%s: weights %s after %d steps, rel error %.3e", cases[c], m->tensors[k].name, S, rel);
+            CHECK(rel < tol_steps(cases[c]), "%s: weights %s after %d steps, rel error %.3e", cases[c], m->tensors[k].name, S, rel);
         }
         printf("  %-10s %d steps: worst loss rel error %.2e, worst final-weight rel error %.2e\n", cases[c], S,
                worst, worst_p);

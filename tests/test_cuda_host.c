@@ -139,9 +139,9 @@ static void test_ref_linear_gelu_dropout(void)
     float p = 0.3f;
     int i;
     /* bias + GELU against linear_fwd (bias inside) + gelu_fwd */
-    bft__linear_fwd(o1, x, W, b, N, IC, OC);
+    bft__linear_fwd(BFT_FP32, o1, x, W, b, N, IC, OC);
     bft__gelu_fwd(act1, o1, N * OC);
-    bft__linear_fwd(o2, x, W, NULL, N, IC, OC);
+    bft__linear_fwd(BFT_FP32, o2, x, W, NULL, N, IC, OC);
     bft_cuda_ref_bias_gelu(o2, act2, b, N, OC);
     /* the device's GELU uses erff/expf, the CPU its own erfc: ~2e-7 apart */
     CHECK(memcmp(o1, o2, sizeof o1) == 0, "bias differs");
@@ -150,7 +150,7 @@ static void test_ref_linear_gelu_dropout(void)
     bft_cuda_ref_gelu_bwd(g2, o1, d, N * OC);
     CHECK(normrel(g2, g1, N * OC, NULL) < 1e-6, "gelu backward rel %.3e", normrel(g2, g1, N * OC, NULL));
     bft_cuda_ref_bias(o2, b, N, OC);
-    bft__linear_bwd(NULL, 0.0f, dW, db1, d, x, W, N, IC, OC);
+    bft__linear_bwd(BFT_FP32, NULL, 0.0f, dW, db1, d, x, W, N, IC, OC);
     bft_cuda_ref_colsum(db2, NULL, part, d, NULL, NULL, NULL, N, OC);
     CHECK(normrel(db2, db1, OC, NULL) < 1e-6, "bias gradient rel %.3e", normrel(db2, db1, OC, NULL));
     /* dropout: the CPU's mask from the same key, bit for bit */
@@ -165,10 +165,10 @@ static void test_ref_linear_gelu_dropout(void)
     bft_cuda_ref_dropout(g2, d, key, 0.0f, N * OC);
     CHECK(memcmp(g2, d, sizeof g2) == 0, "p = 0 is not the identity");
     /* bias + dropout + residual: the CPU's sequence linear_fwd, dropout_apply, += residual */
-    bft__linear_fwd(o1, x, W, b, N, IC, OC);
+    bft__linear_fwd(BFT_FP32, o1, x, W, b, N, IC, OC);
     bft__dropout(o1, N * OC, p, key, 0);
     for (i = 0; i < N * OC; i++) o1[i] += res[i];
-    bft__linear_fwd(o2, x, W, NULL, N, IC, OC);
+    bft__linear_fwd(BFT_FP32, o2, x, W, NULL, N, IC, OC);
     bft_cuda_ref_bias_dropout_residual(o2, b, res, key, p, N, OC);
     CHECK(memcmp(o1, o2, sizeof o1) == 0, "bias + dropout + residual differs");
     /* pooler backward: dropout then tanh' */
@@ -198,7 +198,7 @@ static void attention_case(int B, int T, int H, int D, float p)
     for (bh = 0; bh < B * H; bh++) {
         int bi = bh / H, h = bh % H;
         const float *q = qkv + (size_t)bi * T * 3 * C + (size_t)h * D;
-        bft__attention_fwd_one(ctx1 + (size_t)bi * T * C + (size_t)h * D, C, probs1 + bh * TT, scr, q, q + C, q + 2 * C,
+        bft__attention_fwd_one(BFT_FP32, ctx1 + (size_t)bi * T * C + (size_t)h * D, C, probs1 + bh * TT, scr, q, q + C, q + 2 * C,
                                3 * C, mask + (size_t)bi * T, key, bh * TT, p, T, D);
     }
     /* what bft_cuda__forward does */
@@ -221,7 +221,7 @@ static void attention_case(int B, int T, int H, int D, float p)
     for (bh = 0; bh < B * H; bh++) {
         int bi = bh / H, h = bh % H;
         size_t qo = (size_t)bi * T * 3 * C + (size_t)h * D;
-        bft__attention_bwd_one(dqkv1 + qo, dqkv1 + qo + C, dqkv1 + qo + 2 * C, dctx + (size_t)bi * T * C + (size_t)h * D, C,
+        bft__attention_bwd_one(BFT_FP32, dqkv1 + qo, dqkv1 + qo + C, dqkv1 + qo + 2 * C, dctx + (size_t)bi * T * C + (size_t)h * D, C,
                                probs1 + bh * TT, scr, scr + TT, qkv + qo, qkv + qo + C, qkv + qo + 2 * C, 3 * C,
                                key, bh * TT, p, T, D);
     }

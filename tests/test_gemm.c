@@ -1,6 +1,7 @@
-/* tests/test_gemm.c - bft_sgemm: every kernel this build and CPU can run, against a reference
-   computed here in double precision, on odd shapes, all transpose combinations, padded strides,
-   alpha/beta cases (beta = 0 over NaN), K = 0, and thread-count independence (bitwise). */
+/* tests/test_gemm.c - bft_sgemm / bft_gemm: every kernel this build and CPU can run, in fp32 and
+   in bf16 (operands rounded to bf16, fp32 sums), against a reference computed here in double
+   precision from the same (rounded) operands, on odd shapes, all transpose combinations, padded
+   strides, alpha/beta cases (beta = 0 over NaN), K = 0, and thread-count independence (bitwise). */
 #define BERTFT_IMPLEMENTATION
 #include "../bertft.h"
 #include "test.h"
@@ -14,6 +15,11 @@ static float frand(void) /* uniform in [-1, 1) */
     rng = rng * 6364136223846793005ull + 1442695040888963407ull;
     return (float)((rng >> 40) * (1.0 / 8388608.0) - 1.0);
 }
+
+static const char *cur_kernel = "";
+static bft_precision cur_prec = BFT_FP32;
+/* an operand element as the product under test sees it */
+static double opnd(float v) { return cur_prec == BFT_BF16 ? (double)bft_round_bf16(v) : (double)v; }
 
 typedef struct prob {
     int ta, tb, M, N, K, lda, ldb, ldc;
@@ -52,8 +58,8 @@ static void prob_init(prob *p, int ta, int tb, int M, int N, int K, int pad, flo
         for (j = 0; j < N; j++) {
             double s = 0, b = 0, c = p->C0[(size_t)i * p->ldc + j];
             for (k = 0; k < K && alpha != 0.0f; k++) {
-                double x = ta ? p->A[(size_t)k * p->lda + i] : p->A[(size_t)i * p->lda + k];
-                double y = tb ? p->B[(size_t)j * p->ldb + k] : p->B[(size_t)k * p->ldb + j];
+                double x = opnd(ta ? p->A[(size_t)k * p->lda + i] : p->A[(size_t)i * p->lda + k]);
+                double y = opnd(tb ? p->B[(size_t)j * p->ldb + k] : p->B[(size_t)k * p->ldb + j]);
                 s += x * y;
                 b += fabs(x * y);
             }
@@ -74,8 +80,10 @@ static int prob_check(const prob *p, int use_ref, const char *what)
     float *C = (float *)malloc(n * sizeof(float));
     int i, j, bad = 0;
     memcpy(C, p->C0, n * sizeof(float));
-    (use_ref ? bft_sgemm_ref : bft_sgemm)(p->ta, p->tb, p->M, p->N, p->K, p->alpha, p->A, p->lda,
-                                         p->B, p->ldb, p->beta, C, p->ldc);
+    if (use_ref)
+        bft_sgemm_ref(p->ta, p->tb, p->M, p->N, p->K, p->alpha, p->A, p->lda, p->B, p->ldb, p->beta, C, p->ldc);
+    else
+        bft_gemm(cur_prec, p->ta, p->tb, p->M, p->N, p->K, p->alpha, p->A, p->lda, p->B, p->ldb, p->beta, C, p->ldc);
     for (i = 0; i < p->M && !bad; i++)
         for (j = 0; j < p->ldc && !bad; j++) {
             float got = C[(size_t)i * p->ldc + j];
@@ -99,7 +107,6 @@ static int prob_check(const prob *p, int use_ref, const char *what)
 static const float alphas[] = { 1.0f, 1.0f, -0.5f, 0.25f, 2.0f };
 static const float betas[] = { 0.0f, 1.0f, 2.0f, 0.0f, -1.0f };
 
-static const char *cur_kernel = "";
 
 /* Every combination of odd sizes, all four transposes, paddings and alpha/beta cycling. The
    problems and their double-precision references are made once and shared by all kernels. */
@@ -107,12 +114,23 @@ static const int small_sz[] = { 1, 2, 7, 15, 17, 33, 64, 65, 129 };
 #define NSMALL ((int)(sizeof small_sz / sizeof small_sz[0]))
 static prob small_probs[NSMALL * NSMALL * NSMALL * 4];
 static int small_made;
+static bft_precision small_prec;
+
+static void free_small_shapes(void)
+{
+    int n;
+    if (small_made)
+        for (n = 0; n < NSMALL * NSMALL * NSMALL * 4; n++) prob_free(&small_probs[n]);
+    small_made = 0;
+}
 
 static void test_gemm_small_shapes(void)
 {
     const int np = NSMALL * NSMALL * NSMALL * 4;
     int n, fails = 0;
+    if (small_made && small_prec != cur_prec) free_small_shapes();
     if (!small_made) {
+        small_prec = cur_prec;
         for (n = 0; n < np; n++) {
             int t = n % 4, c = n / 4 % NSMALL, b = n / 4 / NSMALL % NSMALL, a = n / 4 / NSMALL / NSMALL;
             prob_init(&small_probs[n], t & 1, t >> 1, small_sz[a], small_sz[b], small_sz[c], (n % 3) * 5,
@@ -124,13 +142,6 @@ static void test_gemm_small_shapes(void)
         if (!prob_check(&small_probs[n], 0, cur_kernel) && ++fails > 5) return;
 }
 
-static void free_small_shapes(void)
-{
-    int n;
-    if (small_made)
-        for (n = 0; n < NSMALL * NSMALL * NSMALL * 4; n++) prob_free(&small_probs[n]);
-    small_made = 0;
-}
 
 /* Shapes that cross the cache blocks (KC = 256, MC = 128..192, NC = 3072) and BERT-like ones. */
 static const int big_shapes[][3] = {
@@ -162,15 +173,15 @@ static void test_gemm_attention_strides(void)
     for (i = 0; i < T * 768; i++) ctx[i] = SENTINEL;
     /* scores = Q K^T / 8 (beta 0 over NaN), then ctx[:, 64:128] = probs V */
     for (i = 0; i < T * T; i++) probs[i] = NAN;
-    bft_sgemm(0, 1, T, T, D, 0.125f, qkv + 64, ld, qkv + 768 + 64, ld, 0.0f, probs, T);
-    bft_sgemm(0, 0, T, D, T, 1.0f, probs, T, qkv + 2 * 768 + 64, ld, 0.0f, ctx + 64, 768);
+    bft_gemm(cur_prec, 0, 1, T, T, D, 0.125f, qkv + 64, ld, qkv + 768 + 64, ld, 0.0f, probs, T);
+    bft_gemm(cur_prec, 0, 0, T, D, T, 1.0f, probs, T, qkv + 2 * 768 + 64, ld, 0.0f, ctx + 64, 768);
     for (i = 0; i < T && !bad; i++)
         for (j = 0; j < 768 && !bad; j++) {
             double s = 0, b = 0;
             float got = ctx[i * 768 + j];
             if (j < 64 || j >= 128) { if (got != SENTINEL) bad = 1; continue; }
             for (k = 0; k < T; k++) {
-                double x = probs[i * T + k] * (double)qkv[(size_t)k * ld + 2 * 768 + j];
+                double x = opnd(probs[i * T + k]) * opnd(qkv[(size_t)k * ld + 2 * 768 + j]);
                 s += x;
                 b += fabs(x);
             }
@@ -181,7 +192,7 @@ static void test_gemm_attention_strides(void)
         for (j = 0; j < T; j++) {
             double s = 0, b = 0;
             for (k = 0; k < D; k++) {
-                double x = 0.125 * qkv[(size_t)i * ld + 64 + k] * (double)qkv[(size_t)j * ld + 768 + 64 + k];
+                double x = 0.125 * opnd(qkv[(size_t)i * ld + 64 + k]) * opnd(qkv[(size_t)j * ld + 768 + 64 + k]);
                 s += x;
                 b += fabs(x);
             }
@@ -197,17 +208,17 @@ static void test_gemm_degenerate(void)
     float A[4] = { NAN, NAN, NAN, NAN }, B[4] = { NAN, NAN, NAN, NAN }, C[6];
     int i;
     for (i = 0; i < 6; i++) C[i] = NAN;
-    bft_sgemm(0, 0, 2, 3, 0, 1.0f, A, 1, B, 3, 0.0f, C, 3);
+    bft_gemm(cur_prec, 0, 0, 2, 3, 0, 1.0f, A, 1, B, 3, 0.0f, C, 3);
     for (i = 0; i < 6; i++) CHECK(C[i] == 0.0f, "%s: K=0 beta=0: C[%d] = %g", cur_kernel, i, C[i]);
     for (i = 0; i < 6; i++) C[i] = (float)i;
-    bft_sgemm(1, 1, 2, 3, 0, 1.0f, A, 2, B, 1, 1.0f, C, 3);
+    bft_gemm(cur_prec, 1, 1, 2, 3, 0, 1.0f, A, 2, B, 1, 1.0f, C, 3);
     for (i = 0; i < 6; i++) CHECK(C[i] == (float)i, "%s: K=0 beta=1: C[%d] = %g", cur_kernel, i, C[i]);
-    bft_sgemm(0, 1, 2, 3, 0, 1.0f, A, 1, B, 1, 0.5f, C, 3);
+    bft_gemm(cur_prec, 0, 1, 2, 3, 0, 1.0f, A, 1, B, 1, 0.5f, C, 3);
     for (i = 0; i < 6; i++) CHECK(C[i] == 0.5f * (float)i, "%s: K=0 beta=0.5: C[%d] = %g", cur_kernel, i, C[i]);
-    bft_sgemm(0, 0, 2, 3, 1, 0.0f, A, 1, B, 3, 2.0f, C, 3);
+    bft_gemm(cur_prec, 0, 0, 2, 3, 1, 0.0f, A, 1, B, 3, 2.0f, C, 3);
     for (i = 0; i < 6; i++) CHECK(C[i] == (float)i, "%s: alpha=0: C[%d] = %g", cur_kernel, i, C[i]);
-    bft_sgemm(0, 0, 0, 3, 1, 1.0f, A, 1, B, 3, 0.0f, C, 3);
-    bft_sgemm(0, 0, 2, 0, 1, 1.0f, A, 1, B, 1, 0.0f, C, 1);
+    bft_gemm(cur_prec, 0, 0, 0, 3, 1, 1.0f, A, 1, B, 3, 0.0f, C, 3);
+    bft_gemm(cur_prec, 0, 0, 2, 0, 1, 1.0f, A, 1, B, 1, 0.0f, C, 1);
     for (i = 0; i < 6; i++) CHECK(C[i] == (float)i, "%s: M or N = 0 wrote C[%d] = %g", cur_kernel, i, C[i]);
     bft_sgemm_ref(0, 0, 2, 3, 0, 1.0f, A, 1, B, 3, 0.0f, C, 3);
     for (i = 0; i < 6; i++) CHECK(C[i] == 0.0f, "ref: K=0 beta=0: C[%d] = %g", i, C[i]);
@@ -235,7 +246,7 @@ static void test_gemm_threads(void)
             float *C = (float *)malloc(n * sizeof(float));
             memcpy(C, p.C0, n * sizeof(float));
             omp_set_num_threads(nt);
-            bft_sgemm(p.ta, p.tb, p.M, p.N, p.K, p.alpha, p.A, p.lda, p.B, p.ldb, p.beta, C, p.ldc);
+            bft_gemm(cur_prec, p.ta, p.tb, p.M, p.N, p.K, p.alpha, p.A, p.lda, p.B, p.ldb, p.beta, C, p.ldc);
             if (nt == 1) C1 = C;
             else {
                 CHECK(memcmp(C, C1, n * sizeof(float)) == 0, "%s: %dx%dx%d ta=%d tb=%d: %d threads differ from 1",
@@ -253,7 +264,7 @@ static void test_gemm_threads(void)
             }
 #pragma omp parallel for num_threads(2) schedule(dynamic, 1)
             for (r = 0; r < 8; r++)
-                bft_sgemm(p.ta, p.tb, p.M, p.N, p.K, p.alpha, p.A, p.lda, p.B, p.ldb, p.beta, out[r], p.ldc);
+                bft_gemm(cur_prec, p.ta, p.tb, p.M, p.N, p.K, p.alpha, p.A, p.lda, p.B, p.ldb, p.beta, out[r], p.ldc);
             for (r = 0; r < 8; r++) {
                 CHECK(memcmp(out[r], C1, n * sizeof(float)) == 0, "%s: %dx%dx%d: call %d inside a parallel loop differs",
                       cur_kernel, p.M, p.N, p.K, r);
@@ -287,23 +298,68 @@ static void test_gemm_kernel_selection(void)
     int i;
     CHECK(names && names[0], "bft_gemm_kernels() is empty");
     if (!names || !names[0]) return;
+    const char *best_fp32 = NULL;
     for (i = 0; names[i]; i++) {
         CHECK_OK(bft_gemm_set_kernel(names[i]));
+        if (strstr(names[i], "bf16")) { /* serves bf16 products only: fp32 stays automatic */
+            CHECK(bft_gemm_native_bf16() == 1, "set %s, but bf16 products are not native", names[i]);
+            CHECK(strstr(bft_gemm_kernel(), "bf16") == NULL, "fp32 products use %s", bft_gemm_kernel());
+            continue;
+        }
+        if (!best_fp32) best_fp32 = names[i];
         CHECK(strcmp(bft_gemm_kernel(), names[i]) == 0, "set %s, got %s", names[i], bft_gemm_kernel());
+        CHECK(bft_gemm_native_bf16() == 0, "forced %s, yet bf16 products are native", names[i]);
     }
     CHECK(strcmp(names[i - 1], "scalar") == 0, "the portable kernel is missing from the list");
     CHECK(bft_gemm_set_kernel("nonexistent") == BFT_ERR_UNSUPPORTED, "unknown kernel accepted");
     CHECK(strlen(bft_last_error()) > 0, "no message for an unknown kernel");
     CHECK(strcmp(bft_gemm_kernel(), names[i - 1]) == 0, "a failed set changed the kernel");
     CHECK_OK(bft_gemm_set_kernel(NULL));
-    CHECK(strcmp(bft_gemm_kernel(), names[0]) == 0, "auto picked %s, best is %s", bft_gemm_kernel(), names[0]);
+    CHECK(best_fp32 && strcmp(bft_gemm_kernel(), best_fp32) == 0, "auto picked %s, best is %s", bft_gemm_kernel(),
+          best_fp32 ? best_fp32 : "?");
 #if defined(__x86_64__) && !defined(BERTFT_NO_SIMD)
     if (__builtin_cpu_supports("avx512f"))
-        CHECK(strcmp(names[0], "avx512") == 0, "CPU has AVX-512 but the best kernel is %s", names[0]);
+        CHECK(best_fp32 && strcmp(best_fp32, "avx512") == 0, "CPU has AVX-512 but the best kernel is %s", best_fp32);
+    CHECK(bft_gemm_native_bf16() == (__builtin_cpu_supports("avx512bf16") && __builtin_cpu_supports("avx512bw")),
+          "native bf16 products: %d, CPU flag says otherwise", bft_gemm_native_bf16());
+    if (bft_gemm_native_bf16()) CHECK(strcmp(names[0], "avx512bf16") == 0, "bf16 kernel not listed first");
 #endif
 #if defined(__aarch64__) && !defined(BERTFT_NO_SIMD)
     CHECK(strcmp(names[0], "neon") == 0, "aarch64 without the neon kernel");
 #endif
+}
+
+/* bft_round_bf16: what VCVTNEPS2BF16 does to one value, and a product that shows the rounding. */
+static void test_gemm_bf16_rounding(void)
+{
+    static const struct { uint32_t in, out; } cases[] = {
+        { 0x3F800000u, 0x3F800000u }, /* 1 */
+        { 0x3F808000u, 0x3F800000u }, /* 1 + 2^-8: tie, to even (down) */
+        { 0x3F818000u, 0x3F820000u }, /* 1 + 3 2^-8: tie, to even (up) */
+        { 0x3F808001u, 0x3F810000u }, /* just above the tie: up */
+        { 0xBF80FFFFu, 0xBF810000u }, /* negative: magnitude rounds */
+        { 0x7F7FFFFFu, 0x7F800000u }, /* FLT_MAX rounds to infinity */
+        { 0x7F800000u, 0x7F800000u }, /* inf */
+        { 0x00400000u, 0x00000000u }, /* denormal: zero */
+        { 0x80000001u, 0x80000000u }, /* negative denormal: -0 */
+        { 0x00800000u, 0x00800000u }, /* smallest normal stays */
+    };
+    int i;
+    float one = 1.0f, x = 1.0f + 1.0f / 512.0f, c = 0.0f, nan = NAN;
+    for (i = 0; i < (int)(sizeof cases / sizeof cases[0]); i++) {
+        float f, r;
+        uint32_t u;
+        memcpy(&f, &cases[i].in, 4);
+        r = bft_round_bf16(f);
+        memcpy(&u, &r, 4);
+        CHECK(u == cases[i].out, "bf16(0x%08x) = 0x%08x, want 0x%08x", (unsigned)cases[i].in, (unsigned)u,
+              (unsigned)cases[i].out);
+    }
+    CHECK(isnan(bft_round_bf16(nan)), "NaN did not stay NaN");
+    bft_gemm(BFT_BF16, 0, 0, 1, 1, 1, 1.0f, &x, 1, &one, 1, 0.0f, &c, 1);
+    CHECK(c == 1.0f, "bf16 product of 1 + 2^-9 and 1 gave %.9g, want 1 (operand rounded)", c);
+    bft_gemm(BFT_FP32, 0, 0, 1, 1, 1, 1.0f, &x, 1, &one, 1, 0.0f, &c, 1);
+    CHECK(c == x, "fp32 product changed the operand: %.9g", c);
 }
 
 static char test_name_buf[96];
@@ -327,15 +383,24 @@ int main(void)
     printf(" (auto: %s)\n", bft_gemm_kernel());
     RUN_TEST(test_gemm_kernel_selection);
     RUN_TEST(test_gemm_reference);
+    RUN_TEST(test_gemm_bf16_rounding);
     for (i = 0; names[i]; i++) {
-        cur_kernel = names[i];
+        int prec;
         if (bft_gemm_set_kernel(names[i]) != BFT_OK) { printf("FAIL set kernel %s\n", names[i]); bft_t_fail++; continue; }
-        RUN_KERNEL_TEST(test_gemm_degenerate, names[i]);
-        RUN_KERNEL_TEST(test_gemm_small_shapes, names[i]);
-        RUN_KERNEL_TEST(test_gemm_big_shapes, names[i]);
-        RUN_KERNEL_TEST(test_gemm_attention_strides, names[i]);
-        RUN_KERNEL_TEST(test_gemm_threads, names[i]);
+        /* fp32 products, then bf16 ones (native for a bf16 kernel, emulated for the others) */
+        for (prec = strstr(names[i], "bf16") ? 1 : 0; prec < 2; prec++) {
+            char kname[48];
+            snprintf(kname, sizeof kname, "%s%s", names[i], prec && !strstr(names[i], "bf16") ? "/bf16" : "");
+            cur_kernel = kname;
+            cur_prec = prec ? BFT_BF16 : BFT_FP32;
+            RUN_KERNEL_TEST(test_gemm_degenerate, kname);
+            RUN_KERNEL_TEST(test_gemm_small_shapes, kname);
+            RUN_KERNEL_TEST(test_gemm_big_shapes, kname);
+            RUN_KERNEL_TEST(test_gemm_attention_strides, kname);
+            RUN_KERNEL_TEST(test_gemm_threads, kname);
+        }
     }
+    cur_prec = BFT_FP32;
     bft_gemm_set_kernel(NULL);
     free_small_shapes();
     TEST_MAIN_END();

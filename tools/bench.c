@@ -4,7 +4,7 @@
    training step = zero_grad + forward + backward + clip_grad_norm + AdamW; median of 5 steps
    after 3 warm-up steps.
 
-       build/bench train_base|train_mrpc|train_base_bf16|infer_base|infer_base_bf16|train_mini [threads]
+       build/bench train_base|train_mrpc|train_mrpc_bf16|train_base_bf16|infer_base|infer_base_bf16|train_mini [threads]
 */
 #define BERTFT_IMPLEMENTATION
 #include "../bertft.h"
@@ -34,17 +34,24 @@ int main(int argc, char **argv)
     bft_config_default(&c);
     if (!strcmp(name, "train_mini")) {
         c.hidden_size = 256; c.num_hidden_layers = 4; c.num_attention_heads = 4; c.intermediate_size = 1024;
-    } else if (!strcmp(name, "train_mrpc")) {
+    } else if (!strcmp(name, "train_mrpc") || !strcmp(name, "train_mrpc_bf16")) {
         T = 79;
-    } else if (!strcmp(name, "infer_base")) {
+    } else if (!strcmp(name, "infer_base") || !strcmp(name, "infer_base_bf16")) {
         train = 0;
-    } else if (strcmp(name, "train_base") != 0) {
-        printf("%s n/a n/a n/a n/a\n", name); /* bf16 cases: not built yet */
-        return 0;
+    } else if (strcmp(name, "train_base") != 0 && strcmp(name, "train_base_bf16") != 0) {
+        fprintf(stderr, "bench: unknown case %s\n", name);
+        return 2;
     }
     if (bft_model_create(&m, &c, 1) != BFT_OK || bft_adamw_init(&opt, m, 2e-5f, 0.9f, 0.999f, 1e-8f, 0.01f) != BFT_OK) {
         fprintf(stderr, "bench: %s\n", bft_last_error());
         return 1;
+    }
+    if (strstr(name, "_bf16")) {
+        if (!bft_gemm_native_bf16()) { /* emulated bf16 is not a speed mode: nothing to compare */
+            printf("%s n/a n/a n/a n/a\n", name);
+            return 0;
+        }
+        m->precision = BFT_BF16; /* what Trainer --bf16 sets */
     }
     n = B * T;
     ids = (int32_t *)malloc(sizeof(int32_t) * n);

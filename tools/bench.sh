@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.."
 threads=${BENCH_THREADS:-$(nproc)}
-cases=${BENCH_CASES:-"train_base train_mrpc train_base_bf16 infer_base infer_base_bf16 train_mini"}
+cases=${BENCH_CASES:-"train_base train_mrpc train_base_bf16 train_mrpc_bf16 infer_base infer_base_bf16 train_mini"}
 have_torch=0
 /usr/bin/python3 -c 'import torch' 2>/dev/null && have_torch=1
 if [ $have_torch = 1 ] && ! readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null | grep -qi openblas; then
@@ -17,12 +17,14 @@ fi
 echo "== GEMM microbenchmark (build/bench_gemm)"
 build/bench_gemm || true
 echo
+build/bench_gemm -p bf16 || true
+echo
 echo "== tokenizer: all MRPC train pairs, one thread"
 bash tools/bench_tokenizer.sh 2>&1 | tail -n 4 || true
 echo
 printf '%-16s %12s %12s %10s %9s | %12s %12s %10s | %7s\n' case "bertft s" "tokens/s" "RSS MB" "GFLOP/s" \
   "torch s" "tokens/s" "RSS MB" ratio
-mrpc_step=""
+mrpc_step="" mrpc_bf16_step=""
 for c in $cases; do
   read -r _ bs btok brss bgf < <(OMP_NUM_THREADS=$threads build/bench "$c" "$threads")
   ts=n/a ttok=n/a trss=n/a ratio=n/a
@@ -34,8 +36,12 @@ for c in $cases; do
   fi
   printf '%-16s %12s %12s %10s %9s | %12s %12s %10s | %7s\n' "$c" "$bs" "$btok" "$brss" "$bgf" "$ts" "$ttok" "$trss" "$ratio"
   [ "$c" = train_mrpc ] && mrpc_step=$bs
+  [ "$c" = train_mrpc_bf16 ] && mrpc_bf16_step=$bs
 done
 if [ -n "$mrpc_step" ] && [ "$mrpc_step" != n/a ]; then
   # MRPC: 3,668 pairs / batch 32 = 115 steps per epoch, 3 epochs
   awk -v s="$mrpc_step" 'BEGIN { printf "\nestimated 3-epoch MRPC fine-tune of BERT-base (345 steps x %.2f s): %.1f minutes\n", s, 345 * s / 60 }'
+fi
+if [ -n "$mrpc_bf16_step" ] && [ "$mrpc_bf16_step" != n/a ]; then
+  awk -v s="$mrpc_bf16_step" 'BEGIN { printf "estimated 3-epoch MRPC fine-tune of BERT-base with --bf16 (345 steps x %.2f s): %.1f minutes\n", s, 345 * s / 60 }'
 fi

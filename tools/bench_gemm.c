@@ -1,7 +1,8 @@
 /* tools/bench_gemm.c - how fast is bft_sgemm on BERT's shapes, compared with the FMA peak.
 
    Build:  gcc -O2 -fopenmp -o /tmp/bench_gemm tools/bench_gemm.c -lm
-   Run:    /tmp/bench_gemm [-k kernel] [-r reps] [-m M]
+   Run:    /tmp/bench_gemm [-p fp32|bf16] [-k kernel] [-r reps] [-m M]
+             -p  precision of the products (default fp32); bf16 compares with the VDPBF16PS peak
              -k  force a kernel (avx512, avx2, neon, scalar); default: the automatic choice
              -r  timed repetitions per shape, best kept (default 3, after one warm-up)
              -m  only this M (default: 4096 and 2528)
@@ -72,6 +73,26 @@ __attribute__((target("avx2,fma"))) static void fma_loop_avx2(long iters)
     _mm256_storeu_ps(t, s);
     peak_sink = t[0] + t[7];
 }
+/* VDPBF16PS: 16 lanes x 2 products x 2 flops per instruction = the FMA loop's flops x 2 */
+__attribute__((target("avx512f,avx512bw,avx512bf16"))) static void dpbf16_loop(long iters)
+{
+    __m512 acc[PEAK_CHAINS], s;
+    __m512bh x = (__m512bh)_mm512_set1_ps(0.999999f), y = (__m512bh)_mm512_set1_ps(0.5f);
+    long i;
+    int c;
+    for (c = 0; c < PEAK_CHAINS; c++) acc[c] = _mm512_set1_ps((float)c);
+    for (i = 0; i < iters; i++) {
+        acc[0] = _mm512_dpbf16_ps(acc[0], x, y); acc[1] = _mm512_dpbf16_ps(acc[1], x, y);
+        acc[2] = _mm512_dpbf16_ps(acc[2], x, y); acc[3] = _mm512_dpbf16_ps(acc[3], x, y);
+        acc[4] = _mm512_dpbf16_ps(acc[4], x, y); acc[5] = _mm512_dpbf16_ps(acc[5], x, y);
+        acc[6] = _mm512_dpbf16_ps(acc[6], x, y); acc[7] = _mm512_dpbf16_ps(acc[7], x, y);
+        acc[8] = _mm512_dpbf16_ps(acc[8], x, y); acc[9] = _mm512_dpbf16_ps(acc[9], x, y);
+        acc[10] = _mm512_dpbf16_ps(acc[10], x, y); acc[11] = _mm512_dpbf16_ps(acc[11], x, y);
+    }
+    s = acc[0];
+    for (c = 1; c < PEAK_CHAINS; c++) s = _mm512_add_ps(s, acc[c]);
+    peak_sink = _mm512_reduce_add_ps(s);
+}
 #endif
 #if defined(BFT__GEMM_NEON)
 static void fma_loop_neon(long iters)
@@ -102,6 +123,7 @@ static void fma_loop_scalar(long iters)
 static int peak_width(const char *k, void (**loop)(long))
 {
 #if defined(BFT__GEMM_X86)
+    if (!strcmp(k, "avx512bf16")) { *loop = dpbf16_loop; return 32; }
     if (!strcmp(k, "avx512")) { *loop = fma_loop_avx512; return 16; }
     if (!strcmp(k, "avx2")) { *loop = fma_loop_avx2; return 8; }
 #endif
@@ -154,6 +176,8 @@ int main(int argc, char **argv)
                                          "qkv 768->2304" };
     int Ms[2] = { 4096, 2528 }, nM = 2, reps = 3, nt = 1, i, l, m, p;
     const char *kernel = NULL;
+    bft_precision prec = BFT_FP32;
+    const char *kname;
     void (*loop)(long);
     int width;
     double peak1, peakn;
@@ -162,20 +186,24 @@ int main(int argc, char **argv)
     for (i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "-k")) kernel = argv[i + 1];
         else if (!strcmp(argv[i], "-r")) reps = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "-p")) prec = !strcmp(argv[i + 1], "bf16") ? BFT_BF16 : BFT_FP32;
         else if (!strcmp(argv[i], "-m")) { Ms[0] = atoi(argv[i + 1]); nM = 1; maxM = (size_t)Ms[0]; }
-        else { fprintf(stderr, "usage: %s [-k kernel] [-r reps] [-m M]\n", argv[0]); return 2; }
+        else { fprintf(stderr, "usage: %s [-p fp32|bf16] [-k kernel] [-r reps] [-m M]\n", argv[0]); return 2; }
     }
     if (kernel && bft_gemm_set_kernel(kernel) != BFT_OK) { fprintf(stderr, "%s\n", bft_last_error()); return 1; }
     if (reps < 1) reps = 1;
 #ifdef _OPENMP
     nt = omp_get_max_threads();
 #endif
-    width = peak_width(bft_gemm_kernel(), &loop);
+    /* the kernel bf16 products use is the bf16 one when it runs natively, else the fp32 one */
+    kname = prec == BFT_BF16 && bft_gemm_native_bf16() ? "avx512bf16" : bft_gemm_kernel();
+    width = peak_width(kname, &loop);
     peak1 = measure_peak(loop, width, 1);
     peakn = nt > 1 ? measure_peak(loop, width, nt) : peak1;
-    printf("kernel %s, %d thread%s\n", bft_gemm_kernel(), nt, nt > 1 ? "s" : "");
-    printf("FMA peak (register-only loop, %d-float vectors): %.1f GFLOP/s on 1 thread, %.1f on %d\n\n",
-           width, peak1, peakn, nt);
+    printf("%s products, kernel %s%s, %d thread%s\n", prec == BFT_BF16 ? "bf16" : "fp32", kname,
+           prec == BFT_BF16 && !bft_gemm_native_bf16() ? " (bf16 emulated)" : "", nt, nt > 1 ? "s" : "");
+    printf("%s peak (register-only loop, %d multiply-adds per instruction): %.1f GFLOP/s on 1 thread, %.1f on %d\n\n",
+           width == 32 ? "VDPBF16PS" : "FMA", width, peak1, peakn, nt);
 
     X = (float *)malloc(sizeof(float) * maxM * maxF);
     dX = (float *)malloc(sizeof(float) * maxM * maxF);
@@ -197,9 +225,9 @@ int main(int argc, char **argv)
                 int r;
                 for (r = 0; r <= reps; r++) { /* r == 0 is the warm-up */
                     double t0 = now(), t;
-                    if (p == 0) bft_sgemm(0, 1, M, out, in, 1.0f, X, in, W, in, 0.0f, Y, out);
-                    else if (p == 1) bft_sgemm(0, 0, M, in, out, 1.0f, Y, out, W, in, 0.0f, dX, in);
-                    else bft_sgemm(1, 0, out, in, M, 1.0f, Y, out, X, in, 1.0f, dW, in);
+                    if (p == 0) bft_gemm(prec, 0, 1, M, out, in, 1.0f, X, in, W, in, 0.0f, Y, out);
+                    else if (p == 1) bft_gemm(prec, 0, 0, M, in, out, 1.0f, Y, out, W, in, 0.0f, dX, in);
+                    else bft_gemm(prec, 1, 0, out, in, M, 1.0f, Y, out, X, in, 1.0f, dW, in);
                     t = now() - t0;
                     if (r > 0 && t < best) best = t;
                 }

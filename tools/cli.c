@@ -145,6 +145,7 @@ static flag *flags(void)
     F("hidden_dropout_prob", T_FLT, &O.hidden_dropout_prob, &O.set_hdrop, "override the config");
     F("attention_probs_dropout_prob", T_FLT, &O.attention_probs_dropout_prob, &O.set_adrop, "override the config");
     F("classifier_dropout", T_FLT, &O.classifier_dropout, &O.set_cdrop, "override the config");
+    F("bf16", T_BOOL, &O.ta.bf16, NULL, "bf16 mixed precision: bf16 matrix products, fp32 weights and sums (AVX512_BF16)");
     F("device", T_STR, &O.device, NULL, "cpu (default)");
 #undef F
     f[n].name = NULL;

@@ -13,6 +13,7 @@ For each case it writes <out>/<case>/:
       steps.input_ids/.token_type_ids/.attention_mask/.labels  [S, B, T] batches of the S steps
       steps.loss, steps.grad_norm, steps.lr                    per optimizer step (Trainer order)
       final.<param name>                                       weights after the S steps
+      logits_fp32                                  (mixed_bf16) batch 0's logits without bf16 rounding
 
 The model below is written out from HF transformers' modeling_bert.py (eager attention): the
 same module structure, operation order, additive finfo.min attention mask, exact-erf GELU,
@@ -192,6 +193,59 @@ class BertForSequenceClassification(nn.Module):
 
 
 # ---------------------------------------------------------------------------------------------
+# bf16 mixed precision as bertft does it (m->precision = BFT_BF16, Trainer --bf16): every matrix
+# product, in forward and in backward, takes operands rounded to bf16 and sums in fp32; everything
+# else stays fp32. Written as autograd functions so that the backward products round too.
+def rb(x):
+    return x.to(torch.bfloat16).to(torch.float32)
+
+
+class BF16Linear(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, w, b):
+        ctx.save_for_backward(x, w)
+        y = rb(x) @ rb(w).t()
+        return y + b if b is not None else y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        g2, x2 = g.reshape(-1, g.shape[-1]), x.reshape(-1, x.shape[-1])
+        return rb(g) @ rb(w), rb(g2).t() @ rb(x2), g2.sum(0)
+
+
+class BF16Matmul(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return rb(a) @ rb(b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return rb(g) @ rb(b).transpose(-1, -2), rb(a).transpose(-1, -2) @ rb(g)
+
+
+class bf16_products:
+    """Within this block nn.Linear and torch.matmul (as the model above calls them) round."""
+
+    def __enter__(self):
+        self.saved = (nn.functional.linear, torch.matmul)
+        nn.functional.linear = lambda x, w, b=None: BF16Linear.apply(x, w, b)
+        torch.matmul = BF16Matmul.apply
+
+    def __exit__(self, *exc):
+        nn.functional.linear, torch.matmul = self.saved
+
+
+class no_change:
+    def __enter__(self):
+        pass
+
+    def __exit__(self, *exc):
+        pass
+
+
 def write_safetensors(path, tensors, dtype_for=None):
     """Minimal safetensors writer (the format is a u64 header length, JSON header, raw bytes)."""
     header, blobs, off = {"__metadata__": {"format": "pt"}}, [], 0
@@ -233,7 +287,13 @@ def make_batch(g, c, B, T, lengths, num_labels):
     return ids, types, mask, labels
 
 
-def run_case(out_dir, name, c, B, T, lengths_per_step, steps, lr, warmup, wd, max_norm, weight_dtype=None):
+def run_case(out_dir, name, c, B, T, lengths_per_step, steps, lr, warmup, wd, max_norm, weight_dtype=None,
+             bf16=False):
+    with bf16_products() if bf16 else no_change():
+        run_case_in(out_dir, name, c, B, T, lengths_per_step, steps, lr, warmup, wd, max_norm, weight_dtype, bf16)
+
+
+def run_case_in(out_dir, name, c, B, T, lengths_per_step, steps, lr, warmup, wd, max_norm, weight_dtype, bf16):
     torch.manual_seed(1234)
     g = torch.Generator().manual_seed(4321)
     model = BertForSequenceClassification(c)
@@ -266,6 +326,11 @@ def run_case(out_dir, name, c, B, T, lengths_per_step, steps, lr, warmup, wd, ma
     for n, p in model.named_parameters():
         ref["grad." + n] = p.grad.clone()
     model.zero_grad()
+    if bf16:  # the same forward in fp32, to show how far bf16 moves the result
+        with torch.no_grad():
+            saved, nn.functional.linear, torch.matmul = (nn.functional.linear, torch.matmul), *FP32_OPS
+            ref["logits_fp32"] = model(ids, types, mask, labels)[0]
+            nn.functional.linear, torch.matmul = saved
 
     # HF Trainer's step: backward, clip, AdamW (no decay on biases and LayerNorm), scheduler.
     no_decay = [n for n in names if "bias" in n or "LayerNorm" in n]
@@ -314,6 +379,9 @@ def base_config(**kw):
     return c
 
 
+FP32_OPS = (nn.functional.linear, torch.matmul)
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures"
     # hidden 20 (not a multiple of 16), 4 heads of 5, uneven padding, 2 labels
@@ -329,6 +397,12 @@ def main():
                                          intermediate_size=24, type_vocab_size=1),
              B=5, T=7, lengths_per_step=[[7, 3, 5, 7, 1]], steps=10, lr=1e-2, warmup=0, wd=0.0, max_norm=1.0,
              weight_dtype="F16")
+    # bf16 mixed precision (bf16 products, fp32 everything else); heads of 16 so that the 1/sqrt(d)
+    # score scale is a power of two, which commutes with bf16 rounding (torch scales after the
+    # product, bertft inside it); weights large enough that rounding shows in every tensor
+    run_case(out, "mixed_bf16", base_config(hidden_size=32, num_attention_heads=2, intermediate_size=48),
+             B=3, T=9, lengths_per_step=[[9, 5, 7], [6, 9, 2], [9, 9, 9], [3, 8, 4]], steps=10, lr=5e-3,
+             warmup=3, wd=0.01, max_norm=1.0, bf16=True)
 
 
 if __name__ == "__main__":
