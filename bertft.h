@@ -4402,8 +4402,11 @@ static void bft__gemm_pack_avx512(const float *X, size_t ldx, int lane_contig, i
         for (l0 = 0; l0 < W; l0 += 16) {
             const __mmask16 sm = bft__mask16(W - l0);
             __m512 r[16];
-            for (i = 0; i < 16; i++)
-                r[i] = l0 + i < nl ? _mm512_maskz_loadu_ps(km, X + (size_t)(l0 + i) * ldx + k0) : _mm512_setzero_ps();
+            for (i = 0; i < 16; i++) {
+                const float *x = X + (size_t)(l0 + i) * ldx + k0;
+                if (l0 + i < nl) _mm_prefetch((const char *)(x + 32), _MM_HINT_T0); /* see the bf16 version */
+                r[i] = l0 + i < nl ? _mm512_maskz_loadu_ps(km, x) : _mm512_setzero_ps();
+            }
             bft__tr16x16(r);
             for (i = 0; i < nk; i++) _mm512_mask_storeu_ps(dst + (size_t)(k0 + i) * W + l0, sm, r[i]);
         }
@@ -4445,6 +4448,10 @@ static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int
             __m512 r[16];
             for (i = 0; i < 16; i++) {
                 const float *x = X + (size_t)(l0 + i) * ldx + k0;
+                if (l0 + i < nl) { /* two iterations ahead: 12-16 row streams outrun the hardware prefetcher */
+                    _mm_prefetch((const char *)(x + 64), _MM_HINT_T0);
+                    _mm_prefetch((const char *)(x + 80), _MM_HINT_T0);
+                }
                 r[i] = l0 + i < nl ? (__m512)_mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(mhi, x + 16),
                                                                  _mm512_maskz_loadu_ps(mlo, x))
                                    : _mm512_setzero_ps();
@@ -4463,6 +4470,8 @@ static void bft__gemm_pack_for(const bft__gemm_kernel_info *kn, int to_bf16, con
 #ifdef BFT__GEMM_X86
     if (kn->pack == BFT__PACK_BF16) { bft__gemm_pack_bf16(X, ldx, lane_contig, nl, kc, W, dst); return; }
     if (kn->pack == BFT__PACK_AVX512 && !to_bf16) { bft__gemm_pack_avx512(X, ldx, lane_contig, nl, kc, W, dst); return; }
+#else
+    (void)kn;
 #endif
     bft__gemm_pack(X, ldx, lane_contig, nl, kc, W, dst, to_bf16);
 }
@@ -4474,6 +4483,12 @@ static int bft__gemm_units(const bft__gemm_kernel_info *kn, int kc)
 }
 
 /* ---- the blocked driver ------------------------------------------------------------------------ */
+/* An element-wise step the caller wants on C (bias, dropout, GELU: see the layers). It runs on
+   each finished mr x nr tile right after the last K slice wrote it, while the tile is still in
+   L1, instead of as another pass over a C that has long left the caches. `c` points at the tile,
+   whose first element is C[r0][c0]. Called from the GEMM's threads: it must not start threads. */
+typedef void (*bft__gemm_epi_fn)(const void *ctx, float *c, size_t ldc, int r0, int c0, int mr, int nr);
+
 typedef struct bft__gemm_args {
     const bft__gemm_kernel_info *kn;
     int transA, transB, M, N, K;
@@ -4486,6 +4501,8 @@ typedef struct bft__gemm_args {
     size_t astride;
     int *next;              /* 2 work counters per slice: B slivers to pack, items to compute */
     int to_bf16;            /* emulated bf16: round operands while packing */
+    bft__gemm_epi_fn epi;   /* element-wise step on finished tiles, or NULL */
+    const void *ectx;
 } bft__gemm_args;
 
 /* Take the next unit of work from a shared counter (threads take work as they come free, so a
@@ -4516,9 +4533,12 @@ static void bft__gemm_edge(const bft__gemm_kernel_info *kn, int kc, const float 
 }
 
 /* Slivers s0..s1-1 of the packed B panel times the packed A block (mc rows) into C. */
+/* Slivers s0..s1-1 of the packed B panel times the packed A block (mc rows) into C, whose first
+   element is C[r0][c0] of the whole product; epi (or NULL) after each tile of the last slice. */
 static void bft__gemm_macro(const bft__gemm_kernel_info *kn, int kc, int mc, int nc,
                             const float *ap, const float *bp, int s0, int s1, float *C,
-                            size_t ldc, float alpha, float beta)
+                            size_t ldc, float alpha, float beta, bft__gemm_epi_fn epi, const void *ectx,
+                            int r0, int c0)
 {
     const int MR = kn->mr, NR = kn->nr;
     int s, ir;
@@ -4531,6 +4551,7 @@ static void bft__gemm_macro(const bft__gemm_kernel_info *kn, int kc, int mc, int
             float *c = C + (size_t)ir * ldc + j;
             if (mr == MR && nr == NR) kn->ukr(kc, as, bs, c, ldc, alpha, beta);
             else bft__gemm_edge(kn, kc, as, bs, c, ldc, mr, nr, alpha, beta);
+            if (epi) epi(ectx, c, ldc, r0 + ir, c0 + j, mr, nr);
         }
     }
 }
@@ -4578,7 +4599,7 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
                     bft__gemm_pack_for(kn, g->to_bf16, src, g->lda, g->transA, mr, kc, MR, ap + (size_t)i * (size_t)ku);
                 }
                 bft__gemm_macro(kn, ku, mc, nc, ap, bp, s0, s1, g->C + (size_t)ic * g->ldc + jc,
-                                g->ldc, g->alpha, beta);
+                                g->ldc, g->alpha, beta, pc + kc == g->K ? g->epi : NULL, g->ectx, ic, jc);
             }
         }
     }
@@ -4622,9 +4643,21 @@ BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alp
     bft_gemm(BFT_FP32, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
+static void bft__gemm_epi(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
+                          const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
+                          bft__gemm_epi_fn epi, const void *ectx);
+
 BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
                          const float *A, int lda, const float *B, int ldb, float beta,
                          float *C, int ldc)
+{
+    bft__gemm_epi(prec, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, NULL, NULL);
+}
+
+/* bft_gemm, then epi(ectx, ...) on every tile of C once it holds its final values. */
+static void bft__gemm_epi(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
+                          const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
+                          bft__gemm_epi_fn epi, const void *ectx)
 {
     bft__gemm_args g;
     const bft__gemm_kernel_info *kn;
@@ -4633,7 +4666,11 @@ BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int 
     void *mem;
     if (M <= 0 || N <= 0) return;
     BERTFT_ASSERT(ldc >= N);
-    if (K <= 0 || alpha == 0.0f) { bft__gemm_scale(M, N, beta, C, (size_t)ldc); return; }
+    if (K <= 0 || alpha == 0.0f) {
+        bft__gemm_scale(M, N, beta, C, (size_t)ldc);
+        if (epi) epi(ectx, C, (size_t)ldc, 0, 0, M, N); /* the whole of C is one finished tile */
+        return;
+    }
     BERTFT_ASSERT(lda >= (transA ? M : K) && ldb >= (transB ? K : N));
 
     kn = bft__gemm_active(prec);
@@ -4656,6 +4693,7 @@ BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int 
     mem = bft__gemm_ws;
     if (!mem) { /* out of memory: slow but correct (bft_sgemm cannot report errors) */
         bft__gemm_ref(prec == BFT_BF16, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        if (epi) epi(ectx, C, (size_t)ldc, 0, 0, M, N);
         return;
     }
     g.to_bf16 = prec == BFT_BF16 && kn->pack != BFT__PACK_BF16;
@@ -4670,6 +4708,7 @@ BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int 
     g.alpha = alpha; g.beta = beta;
     g.A = A; g.B = B; g.C = C;
     g.lda = (size_t)lda; g.ldb = (size_t)ldb; g.ldc = (size_t)ldc;
+    g.epi = epi; g.ectx = ectx;
 
 #ifdef _OPENMP
     if (nt > 1) {
@@ -4753,25 +4792,31 @@ __attribute__((target("avx512f"))) static void bft__dropout16(float *x, size_t n
 
 /* Inverted dropout in place, as torch.nn.Dropout: x[i] = keep ? x[i] / (1 - p) : 0, where element
    i uses mask index offset + i (indices wrap at 2^32, far beyond any batch). */
-static void bft__dropout(float *x, size_t n, float p, uint64_t key, size_t offset)
+/* Dropout of x[0:n], whose first element has index `offset` in the tensor, on one thread. */
+static void bft__dropout_span(float *x, size_t n, float p, uint64_t key, size_t offset, int simd)
 {
     float scale = 1.0f / (1.0f - p);
     uint32_t thr = bft__drop_threshold(p);
+    size_t i = 0;
+#ifdef BFT__GEMM_X86
+    if (simd) {
+        i = n & ~(size_t)15;
+        bft__dropout16(x, i, scale, thr, key, (uint32_t)offset);
+    }
+#else
+    (void)simd;
+#endif
+    for (; i < n; i++) x[i] = bft__drop_hash(key, (uint32_t)(offset + i)) >= thr ? x[i] * scale : 0.0f;
+}
+
+static void bft__dropout(float *x, size_t n, float p, uint64_t key, size_t offset)
+{
     long long c, nch = (long long)((n + 4095) / 4096);
     int simd = bft__cpu_avx512();
     BFT__OMP(parallel for schedule(static) if (n > 65536))
     for (c = 0; c < nch; c++) {
-        size_t i0 = (size_t)c * 4096, i1 = i0 + 4096 < n ? i0 + 4096 : n, i = i0;
-#ifdef BFT__GEMM_X86
-        if (simd) {
-            size_t m = (i1 - i0) & ~(size_t)15;
-            bft__dropout16(x + i0, m, scale, thr, key, (uint32_t)(offset + i0));
-            i = i0 + m;
-        }
-#else
-        (void)simd;
-#endif
-        for (; i < i1; i++) x[i] = bft__drop_hash(key, (uint32_t)(offset + i)) >= thr ? x[i] * scale : 0.0f;
+        size_t i0 = (size_t)c * 4096, i1 = i0 + 4096 < n ? i0 + 4096 : n;
+        bft__dropout_span(x + i0, i1 - i0, p, key, offset + i0, simd);
     }
 }
 
@@ -4875,27 +4920,74 @@ static void bft__layernorm_bwd(float *dx, float *dw, float *db, const float *dou
     }
 }
 
-/* Linear layer as torch.nn.Linear: out[N,OC] = x[N,IC] . W[OC,IC]^T + b[OC]. */
-static void bft__linear_fwd(bft_precision pr, float *out, const float *x, const float *W, const float *b, int N, int IC, int OC)
+static void bft__gelu_span(float *out, const float *x, const float *dout, size_t n, int bwd, int simd);
+
+/* What a linear layer does to its output besides the product, in this order: + bias, dropout,
+   act = GELU(out) (forward of the intermediate layer); or, for the input gradient of the layer
+   after a GELU, out *= GELU'(gelu_x). Run by the GEMM on each finished tile (bft__gemm_epi_fn):
+   element-wise, so each element gets the same operations as a separate pass would give it. */
+typedef struct bft__lin_epi {
+    const float *bias;
+    float p_drop;                 /* > 0: dropout with `key`, element index = row * ld + column */
+    uint64_t key;
+    float *act;                   /* [rows, ld] */
+    const float *gelu_x;          /* [rows, ld] */
+    size_t ld;
+    int simd;
+} bft__lin_epi;
+
+static void bft__lin_epilogue(const void *ctx, float *c, size_t ldc, int r0, int c0, int mr, int nr)
 {
-    int n;
-    bft_gemm(pr, 0, 1, N, OC, IC, 1.0f, x, IC, W, IC, 0.0f, out, OC);
-    if (!b) return;
-    BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
-    for (n = 0; n < N; n++) {
-        float *o = out + (size_t)n * OC;
-        int c;
-        for (c = 0; c < OC; c++) o[c] += b[c];
+    const bft__lin_epi *e = (const bft__lin_epi *)ctx;
+    int i, j;
+    for (i = 0; i < mr; i++, c += ldc) {
+        const size_t at = (size_t)(r0 + i) * e->ld + (size_t)c0;
+        if (e->bias) {
+            const float *b = e->bias + c0;
+            for (j = 0; j < nr; j++) c[j] += b[j];
+        }
+        if (e->p_drop > 0) bft__dropout_span(c, (size_t)nr, e->p_drop, e->key, at, e->simd);
+        if (e->act) bft__gelu_span(e->act + at, c, NULL, (size_t)nr, 0, e->simd);
+        if (e->gelu_x) bft__gelu_span(c, e->gelu_x + at, c, (size_t)nr, 1, e->simd);
     }
 }
 
-/* dx[N,IC] = dout . W (beta = 1 adds to dx, for residual branches), dW[OC,IC] += dout^T . x,
+static void bft__lin_epi_init(bft__lin_epi *e, const float *bias, size_t ld)
+{
+    memset(e, 0, sizeof *e);
+    e->bias = bias;
+    e->ld = ld;
+    e->simd = bft__cpu_avx512();
+}
+
+/* Linear layer as torch.nn.Linear: out[N,OC] = x[N,IC] . W[OC,IC]^T + b[OC], then what `e` adds
+   (e == NULL: the bias only). */
+static void bft__linear_fwd_ex(bft_precision pr, float *out, const float *x, const float *W, int N, int IC, int OC,
+                               const bft__lin_epi *e)
+{
+    bft__gemm_epi(pr, 0, 1, N, OC, IC, 1.0f, x, IC, W, IC, 0.0f, out, OC, bft__lin_epilogue, e);
+}
+
+static void bft__linear_fwd(bft_precision pr, float *out, const float *x, const float *W, const float *b, int N, int IC, int OC)
+{
+    bft__lin_epi e;
+    bft__lin_epi_init(&e, b, (size_t)OC);
+    bft__linear_fwd_ex(pr, out, x, W, N, IC, OC, &e);
+}
+
+/* dx[N,IC] = dout . W (beta = 1 adds to dx, for residual branches), then dx *= GELU'(gelu_x)
+   when gelu_x is not NULL (the layer's input was GELU(gelu_x)); dW[OC,IC] += dout^T . x,
    db[OC] += column sums of dout. */
 static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *dW, float *db, const float *dout,
-                            const float *x, const float *W, int N, int IC, int OC)
+                            const float *x, const float *W, int N, int IC, int OC, const float *gelu_x)
 {
     int c0;
-    if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
+    if (dx && gelu_x) {
+        bft__lin_epi e;
+        bft__lin_epi_init(&e, NULL, (size_t)IC);
+        e.gelu_x = gelu_x;
+        bft__gemm_epi(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC, bft__lin_epilogue, &e);
+    } else if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
     bft_gemm(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC);
     BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
     for (c0 = 0; c0 < OC; c0 += 16) {
@@ -5018,34 +5110,39 @@ static int bft__cpu_avx512(void)
 
 /* GELU over x[0:n] in chunks that threads share; each chunk uses the AVX-512 path for its
    multiple-of-16 part when the CPU has it. */
+static void bft__gelu_span(float *out, const float *x, const float *dout, size_t n, int bwd, int simd)
+{
+    size_t i = 0;
+#ifdef BFT__GEMM_X86
+    if (simd) {
+        i = n & ~(size_t)15;
+        bft__gelu16(out, x, dout, i, bwd);
+    }
+#else
+    (void)simd;
+#endif
+    for (; i < n; i++) {
+        float v = x[i], cdf = 0.5f * bft__erfcf(-v * 0.70710678118654752f);
+        if (!bwd) out[i] = v * cdf;
+        else out[i] = dout[i] * (cdf + v * bft__expf(-0.5f * v * v) * 0.39894228040143268f);
+    }
+}
+
 static void bft__gelu_run(float *out, const float *x, const float *dout, size_t n, int bwd)
 {
     long long c, nch = (long long)((n + 4095) / 4096);
     int simd = bft__cpu_avx512();
     BFT__OMP(parallel for schedule(static) if (n > 32768))
     for (c = 0; c < nch; c++) {
-        size_t i0 = (size_t)c * 4096, i1 = i0 + 4096 < n ? i0 + 4096 : n, i = i0;
-#ifdef BFT__GEMM_X86
-        if (simd) {
-            size_t m = (i1 - i0) & ~(size_t)15;
-            bft__gelu16(out + i0, x + i0, dout ? dout + i0 : NULL, m, bwd);
-            i = i0 + m;
-        }
-#else
-        (void)simd;
-#endif
-        for (; i < i1; i++) {
-            float v = x[i], cdf = 0.5f * bft__erfcf(-v * 0.70710678118654752f);
-            if (!bwd) out[i] = v * cdf;
-            else out[i] = dout[i] * (cdf + v * bft__expf(-0.5f * v * v) * 0.39894228040143268f);
-        }
+        size_t i0 = (size_t)c * 4096, i1 = i0 + 4096 < n ? i0 + 4096 : n;
+        bft__gelu_span(out + i0, x + i0, dout ? dout + i0 : NULL, i1 - i0, bwd, simd);
     }
 }
 
 static void bft__gelu_fwd(float *out, const float *x, size_t n) { bft__gelu_run(out, x, NULL, n, 0); }
 
-/* d/dx [x Phi(x)] = Phi(x) + x phi(x); dx may alias dout. */
-static void bft__gelu_bwd(float *dx, const float *x, const float *dout, size_t n) { bft__gelu_run(dx, x, dout, n, 1); }
+/* Its backward, d/dx [x Phi(x)] = Phi(x) + x phi(x), runs as bft__gelu_run(dx, x, dout, n, 1) (dx may
+   alias dout), fused into the GEMM that produces dout (bft__lin_epilogue). */
 
 /* Self-attention for one (batch, head) pair. Q, K, V: [T, D] rows with stride `ld` (they live
    inside the fused qkv buffer [N, 3C]); probs: [T, T] softmax output before dropout; ctx: [T, D]
@@ -5499,6 +5596,7 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
     for (l = 0; l < L; l++) {
         const bft_layer *w = &m->p.layers[l];
         bft__lacts v = bft__layer_acts(a, c, l);
+        bft__lin_epi e;
         uint64_t *lk = keys + 2 + 3 * l;
         float pa_l;
         /* q, k, v in one GEMM: the three weight matrices are adjacent, [3C, C] */
@@ -5514,14 +5612,17 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
                                    (size_t)bh * T * T, pa_l, T, D);
         }
         /* attention output: dense -> dropout -> + residual -> LayerNorm */
-        bft__linear_fwd(m->precision, v.ln1_in, v.ctx, w->ao_w, w->ao_b, N, C, C);
-        if (bft__drop_key(m, ph, &lk[1])) bft__dropout(v.ln1_in, (size_t)N * C, ph, lk[1], 0);
+        bft__lin_epi_init(&e, w->ao_b, (size_t)C);
+        if (bft__drop_key(m, ph, &lk[1])) { e.p_drop = ph; e.key = lk[1]; }
+        bft__linear_fwd_ex(m->precision, v.ln1_in, v.ctx, w->ao_w, N, C, C, &e);
         bft__layernorm_fwd(v.ln1_out, v.ln1_mean, v.ln1_rstd, v.ln1_in, v.x, w->ln1_w, w->ln1_b, N, C, c->layer_norm_eps);
         /* feed-forward: dense -> GELU -> dense -> dropout -> + residual -> LayerNorm */
-        bft__linear_fwd(m->precision, v.inter_pre, v.ln1_out, w->i_w, w->i_b, N, C, I);
-        bft__gelu_fwd(a->inter_act, v.inter_pre, (size_t)N * I);
-        bft__linear_fwd(m->precision, v.ln2_in, a->inter_act, w->o_w, w->o_b, N, I, C);
-        if (bft__drop_key(m, ph, &lk[2])) bft__dropout(v.ln2_in, (size_t)N * C, ph, lk[2], 0);
+        bft__lin_epi_init(&e, w->i_b, (size_t)I);
+        e.act = a->inter_act;
+        bft__linear_fwd_ex(m->precision, v.inter_pre, v.ln1_out, w->i_w, N, C, I, &e);
+        bft__lin_epi_init(&e, w->o_b, (size_t)C);
+        if (bft__drop_key(m, ph, &lk[2])) { e.p_drop = ph; e.key = lk[2]; }
+        bft__linear_fwd_ex(m->precision, v.ln2_in, a->inter_act, w->o_w, N, I, C, &e);
         bft__layernorm_fwd(v.out, v.ln2_mean, v.ln2_rstd, v.ln2_in, v.ln1_out, w->ln2_w, w->ln2_b, N, C, c->layer_norm_eps);
     }
 
@@ -5608,10 +5709,10 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
     t2 = a->dt2;
 
     /* classifier and its dropout, then the pooler (tanh' = 1 - tanh^2); dcls ends as d(pre-tanh) */
-    bft__linear_bwd(m->precision, a->dcls, 0.0f, m->g.cls_w, m->g.cls_b, a->dlogits, a->cls_in, m->p.cls_w, B, C, NL);
+    bft__linear_bwd(m->precision, a->dcls, 0.0f, m->g.cls_w, m->g.cls_b, a->dlogits, a->cls_in, m->p.cls_w, B, C, NL, NULL);
     if (drop && pc > 0) bft__dropout(a->dcls, (size_t)B * C, pc, a->drop_keys[1], 0);
     for (n = 0; n < B * C; n++) a->dcls[n] *= 1.0f - a->pooled[n] * a->pooled[n];
-    bft__linear_bwd(m->precision, a->dpool, 0.0f, m->g.pool_w, m->g.pool_b, a->dcls, a->pool_in, m->p.pool_w, B, C, C);
+    bft__linear_bwd(m->precision, a->dpool, 0.0f, m->g.pool_w, m->g.pool_b, a->dcls, a->pool_in, m->p.pool_w, B, C, C, NULL);
     /* the pooler read hidden[L] at t = 0; every other position gets no gradient from the head */
     memset(dh, 0, (size_t)N * C * sizeof(float));
     for (n = 0; n < B; n++) memcpy(dh + (size_t)n * T * C, a->dpool + (size_t)n * C, (size_t)C * sizeof(float));
@@ -5626,16 +5727,15 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
         if (drop && ph > 0) bft__dropout(t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 2], 0);
         bft__gelu_fwd(a->inter_act, v.inter_pre, (size_t)N * I);
-        bft__linear_bwd(m->precision, a->dinter, 0.0f, g->o_w, g->o_b, t2, a->inter_act, w->o_w, N, I, C);
-        bft__gelu_bwd(a->dinter, v.inter_pre, a->dinter, (size_t)N * I);
+        bft__linear_bwd(m->precision, a->dinter, 0.0f, g->o_w, g->o_b, t2, a->inter_act, w->o_w, N, I, C, v.inter_pre);
         /* d(ln1_out) = residual (t1) + intermediate branch */
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
-        bft__linear_bwd(m->precision, t2, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I);
+        bft__linear_bwd(m->precision, t2, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I, NULL);
         /* attention output LayerNorm; its input was dropout(dense(ctx)) + x */
         bft__layernorm_bwd(t1, g->ln1_w, g->ln1_b, t2, v.ln1_in, v.ln1_mean, v.ln1_rstd, w->ln1_w, N, C);
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
         if (drop && ph > 0) bft__dropout(t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 1], 0);
-        bft__linear_bwd(m->precision, dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, t2, v.ctx, w->ao_w, N, C, C);
+        bft__linear_bwd(m->precision, dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, t2, v.ctx, w->ao_w, N, C, C, NULL);
         BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * T * T * D > 262144))
         for (bh = 0; bh < B * H; bh++) {
             int bi = bh / H, h = bh % H;
@@ -5647,7 +5747,7 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
                                    a->drop_keys[2 + 3 * l], (size_t)bh * T * T, drop ? pa : 0.0f, T, D);
         }
         /* d(x) = residual (t1) + the q/k/v branch, through the fused [3C, C] weight */
-        bft__linear_bwd(m->precision, t1, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C);
+        bft__linear_bwd(m->precision, t1, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C, NULL);
         swap = dh; dh = t1; t1 = swap;
     }
 
