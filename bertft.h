@@ -36,6 +36,10 @@
       bft_model_save(m, "out");    // out/config.json + out/model.safetensors
       bft_model_free(m);
 
+   Mixed precision: set m->precision = BFT_BF16 (what Trainer --bf16 / torch.autocast(cpu, bfloat16)
+   do) and every matrix product rounds its operands to bf16 and sums in fp32, on VDPBF16PS when the
+   CPU has AVX512_BF16 (about twice the fp32 rate); weights, gradients and AdamW stay fp32.
+
    Options (define before including, in the implementation file):
       BERTFT_STATIC            make every function static (private copy per translation unit)
       BERTFT_MALLOC(sz)        \
@@ -4936,6 +4940,17 @@ typedef struct bft__lin_epi {
     int simd;
 } bft__lin_epi;
 
+#ifdef BFT__GEMM_X86
+__attribute__((target("avx512f"))) static void bft__add16(float *c, const float *b, int n)
+{
+    int j;
+    for (j = 0; j < n; j += 16) {
+        const __mmask16 lm = bft__mask16(n - j);
+        _mm512_mask_storeu_ps(c + j, lm, _mm512_add_ps(_mm512_maskz_loadu_ps(lm, c + j), _mm512_maskz_loadu_ps(lm, b + j)));
+    }
+}
+#endif
+
 static void bft__lin_epilogue(const void *ctx, float *c, size_t ldc, int r0, int c0, int mr, int nr)
 {
     const bft__lin_epi *e = (const bft__lin_epi *)ctx;
@@ -4944,7 +4959,11 @@ static void bft__lin_epilogue(const void *ctx, float *c, size_t ldc, int r0, int
         const size_t at = (size_t)(r0 + i) * e->ld + (size_t)c0;
         if (e->bias) {
             const float *b = e->bias + c0;
-            for (j = 0; j < nr; j++) c[j] += b[j];
+#ifdef BFT__GEMM_X86
+            if (e->simd) bft__add16(c, b, nr);
+            else
+#endif
+                for (j = 0; j < nr; j++) c[j] += b[j];
         }
         if (e->p_drop > 0) bft__dropout_span(c, (size_t)nr, e->p_drop, e->key, at, e->simd);
         if (e->act) bft__gelu_span(e->act + at, c, NULL, (size_t)nr, 0, e->simd);
@@ -5144,6 +5163,89 @@ static void bft__gelu_fwd(float *out, const float *x, size_t n) { bft__gelu_run(
 /* Its backward, d/dx [x Phi(x)] = Phi(x) + x phi(x), runs as bft__gelu_run(dx, x, dout, n, 1) (dx may
    alias dout), fused into the GEMM that produces dout (bft__lin_epilogue). */
 
+/* Softmax of one score row over the keys with mask[j] != 0 (mask NULL: all keys), masked keys
+   0; at least one key must be valid. And its backward, d <- p * (d - sum(p * d)). The portable
+   loops keep a float compare and a serial sum, which compilers do not vectorise; these run 16
+   keys at a time (same exp; only the order of the sums differs). */
+static void bft__softmax_row(float *s, const int32_t *mask, int T, int simd);
+static void bft__softmax_bwd_row(float *d, const float *p, int T, int simd);
+#ifdef BFT__GEMM_X86
+__attribute__((target("avx512f"))) static void bft__softmax_row16(float *s, const int32_t *mask, int T)
+{
+    __m512 vmax = _mm512_set1_ps(-FLT_MAX), vsum = _mm512_setzero_ps(), inv;
+    int j;
+    for (j = 0; j < T; j += 16) {
+        const __mmask16 lm = bft__mask16(T - j);
+        const __mmask16 ok = mask ? _mm512_mask_cmpneq_epi32_mask(lm, _mm512_maskz_loadu_epi32(lm, mask + j),
+                                                                  _mm512_setzero_si512()) : lm;
+        vmax = _mm512_mask_max_ps(vmax, ok, vmax, _mm512_maskz_loadu_ps(lm, s + j));
+    }
+    vmax = _mm512_set1_ps(_mm512_reduce_max_ps(vmax));
+    for (j = 0; j < T; j += 16) {
+        const __mmask16 lm = bft__mask16(T - j);
+        const __mmask16 ok = mask ? _mm512_mask_cmpneq_epi32_mask(lm, _mm512_maskz_loadu_epi32(lm, mask + j),
+                                                                  _mm512_setzero_si512()) : lm;
+        __m512 e = _mm512_maskz_mov_ps(ok, bft__expf16(_mm512_sub_ps(_mm512_maskz_loadu_ps(lm, s + j), vmax)));
+        _mm512_mask_storeu_ps(s + j, lm, e);
+        vsum = _mm512_add_ps(vsum, e);
+    }
+    inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(vsum));
+    for (j = 0; j < T; j += 16) {
+        const __mmask16 lm = bft__mask16(T - j);
+        _mm512_mask_storeu_ps(s + j, lm, _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, s + j), inv));
+    }
+}
+
+__attribute__((target("avx512f"))) static void bft__softmax_bwd_row16(float *d, const float *p, int T)
+{
+    __m512 acc = _mm512_setzero_ps(), dot;
+    int j;
+    for (j = 0; j < T; j += 16) {
+        const __mmask16 lm = bft__mask16(T - j);
+        acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(lm, p + j), _mm512_maskz_loadu_ps(lm, d + j), acc);
+    }
+    dot = _mm512_set1_ps(_mm512_reduce_add_ps(acc));
+    for (j = 0; j < T; j += 16) {
+        const __mmask16 lm = bft__mask16(T - j);
+        const __m512 pv = _mm512_maskz_loadu_ps(lm, p + j);
+        _mm512_mask_storeu_ps(d + j, lm, _mm512_mul_ps(pv, _mm512_sub_ps(_mm512_maskz_loadu_ps(lm, d + j), dot)));
+    }
+}
+#endif
+
+static void bft__softmax_row(float *s, const int32_t *mask, int T, int simd)
+{
+    float mx = -FLT_MAX, sum = 0.0f, inv;
+    int j;
+#ifdef BFT__GEMM_X86
+    if (simd) { bft__softmax_row16(s, mask, T); return; }
+#else
+    (void)simd;
+#endif
+    for (j = 0; j < T; j++)
+        if (!mask || mask[j]) mx = s[j] > mx ? s[j] : mx;
+    for (j = 0; j < T; j++) {
+        float e = bft__expf(s[j] - mx);
+        s[j] = !mask || mask[j] ? e : 0.0f;
+        sum += s[j];
+    }
+    inv = 1.0f / sum;
+    for (j = 0; j < T; j++) s[j] *= inv;
+}
+
+static void bft__softmax_bwd_row(float *d, const float *p, int T, int simd)
+{
+    float dot = 0.0f;
+    int j;
+#ifdef BFT__GEMM_X86
+    if (simd) { bft__softmax_bwd_row16(d, p, T); return; }
+#else
+    (void)simd;
+#endif
+    for (j = 0; j < T; j++) dot += p[j] * d[j];
+    for (j = 0; j < T; j++) d[j] = p[j] * (d[j] - dot);
+}
+
 /* Self-attention for one (batch, head) pair. Q, K, V: [T, D] rows with stride `ld` (they live
    inside the fused qkv buffer [N, 3C]); probs: [T, T] softmax output before dropout; ctx: [T, D]
    rows with stride C. Keys where mask == 0 get probability 0, which is what HF's additive
@@ -5153,30 +5255,21 @@ static void bft__attention_fwd_one(bft_precision pr, float *ctx, int ldc, float 
                                    const float *V, int ld, const int32_t *mask, uint64_t dkey, size_t doff,
                                    float p_drop, int T, int D)
 {
-    int i, j, any = 0;
+    int i, j, any = 0, simd = bft__cpu_avx512();
     float scale = 1.0f / sqrtf((float)D);
     bft_gemm(pr, 0, 1, T, T, D, scale, Q, ld, K, ld, 0.0f, probs, T);
     for (j = 0; j < T; j++) any |= !mask || mask[j];
     for (i = 0; i < T; i++) {
-        float *s = probs + (size_t)i * T, mx = -FLT_MAX, sum = 0.0f, inv;
+        float *s = probs + (size_t)i * T;
         if (!any) { /* no valid key: uniform, as HF's finfo.min mask gives */
             for (j = 0; j < T; j++) s[j] = 1.0f / (float)T;
             continue;
         }
-        for (j = 0; j < T; j++)
-            if (!mask || mask[j]) mx = s[j] > mx ? s[j] : mx;
-        BFT__OMP(simd reduction(+ : sum))
-        for (j = 0; j < T; j++) {
-            float e = bft__expf(s[j] - mx);
-            s[j] = !mask || mask[j] ? e : 0.0f;
-            sum += s[j];
-        }
-        inv = 1.0f / sum;
-        for (j = 0; j < T; j++) s[j] *= inv;
+        bft__softmax_row(s, mask, T, simd);
     }
     if (p_drop > 0) { /* pd = dropout(probs), into a scratch buffer: backward needs probs itself */
         memcpy(pd, probs, (size_t)T * T * sizeof(float));
-        bft__dropout(pd, (size_t)T * T, p_drop, dkey, doff);
+        bft__dropout_span(pd, (size_t)T * T, p_drop, dkey, doff, simd);
     } else pd = probs;
     bft_gemm(pr, 0, 0, T, D, T, 1.0f, pd, T, V, ld, 0.0f, ctx, ldc);
 }
@@ -5189,21 +5282,16 @@ static void bft__attention_bwd_one(bft_precision pr, float *dQ, float *dK, float
                                    const float *probs, float *pd, float *dp, const float *Q, const float *K,
                                    const float *V, int ld, uint64_t dkey, size_t doff, float p_drop, int T, int D)
 {
-    int i, j;
+    int i, simd = bft__cpu_avx512();
     float scale = 1.0f / sqrtf((float)D);
     if (p_drop > 0) {
         memcpy(pd, probs, (size_t)T * T * sizeof(float));
-        bft__dropout(pd, (size_t)T * T, p_drop, dkey, doff);
+        bft__dropout_span(pd, (size_t)T * T, p_drop, dkey, doff, simd);
     } else pd = (float *)probs;
     bft_gemm(pr, 0, 1, T, T, D, 1.0f, dctx, ldc, V, ld, 0.0f, dp, T);
     bft_gemm(pr, 1, 0, T, D, T, 1.0f, pd, T, dctx, ldc, 0.0f, dV, ld);
-    if (p_drop > 0) bft__dropout(dp, (size_t)T * T, p_drop, dkey, doff);
-    for (i = 0; i < T; i++) {
-        const float *pr = probs + (size_t)i * T;
-        float *d = dp + (size_t)i * T, dot = 0.0f;
-        for (j = 0; j < T; j++) dot += pr[j] * d[j];
-        for (j = 0; j < T; j++) d[j] = pr[j] * (d[j] - dot);
-    }
+    if (p_drop > 0) bft__dropout_span(dp, (size_t)T * T, p_drop, dkey, doff, simd);
+    for (i = 0; i < T; i++) bft__softmax_bwd_row(dp + (size_t)i * T, probs + (size_t)i * T, T, simd);
     bft_gemm(pr, 0, 0, T, D, T, scale, dp, T, K, ld, 0.0f, dQ, ld);
     bft_gemm(pr, 1, 0, T, D, T, scale, dp, T, Q, ld, 0.0f, dK, ld);
 }

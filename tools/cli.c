@@ -662,7 +662,7 @@ static int run(void)
     }
     O.ta.log = log_line;
 #ifdef BFT_CLI_DEVICE_OPEN
-    if (O.device && strcmp(O.device, "cpu") != 0 && !(O.ta.device = BFT_CLI_DEVICE_OPEN(O.device, m))) { die("--device"); goto done; }
+    if (O.device && strcmp(O.device, "cpu") != 0 && !(O.ta.device = BFT_CLI_DEVICE_OPEN(O.device, m, O.ta.bf16))) { die("--device"); goto done; }
 #endif
     if (bft_trainer_init(&tr, m, tok, &O.ta, task) != BFT_OK) { die("training arguments"); goto done; }
 
