@@ -4865,10 +4865,59 @@ static void bft__embed_bwd(float *dword, float *dpos, float *dtype, const float 
 /* LayerNorm over the last dim: out = (x - mean) * rstd * w + b, rstd = 1/sqrt(var + eps),
    var the biased variance (as torch). Statistics accumulate in double. With `res`, x += res
    first, in place (the residual connection, fused into the same pass over memory). */
+#ifdef BFT__GEMM_X86
+/* The LayerNorm loops in AVX-512: sums in double as the portable ones (8 lanes, so in another
+   order), and the float expressions with the same operations in the same order (no FMA), so
+   that an element's float arithmetic is the portable loop's. */
+__attribute__((target("avx512f"))) static double bft__sum16d(__m512d a, __m512d b) { return _mm512_reduce_add_pd(_mm512_add_pd(a, b)); }
+
+__attribute__((target("avx512f")))
+static void bft__layernorm_row16(float *o, float *xr, const float *res, const float *w, const float *b, int C,
+                                 float eps, float *mean, float *rstd)
+{
+    __m512d s0 = _mm512_setzero_pd(), s1 = _mm512_setzero_pd(), v0 = _mm512_setzero_pd(), v1 = _mm512_setzero_pd(), md;
+    __m512 mv, rv;
+    float m, r;
+    int c;
+    for (c = 0; c < C; c += 16) {
+        const __mmask16 lm = bft__mask16(C - c);
+        __m512 x = _mm512_maskz_loadu_ps(lm, xr + c);
+        if (res) {
+            x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(lm, res + c));
+            _mm512_mask_storeu_ps(xr + c, lm, x);
+        }
+        s0 = _mm512_add_pd(s0, _mm512_cvtps_pd(_mm512_castps512_ps256(x)));
+        s1 = _mm512_add_pd(s1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x), 1))));
+    }
+    m = (float)(bft__sum16d(s0, s1) / C);
+    md = _mm512_set1_pd((double)m);
+    for (c = 0; c < C; c += 16) {
+        const __mmask16 lm = bft__mask16(C - c);
+        const __m512 x = _mm512_maskz_loadu_ps(lm, xr + c);
+        __m512d d0 = _mm512_sub_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(x)), md);
+        __m512d d1 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x), 1))), md);
+        const __mmask8 l0 = (__mmask8)(lm & 0xFF), l1 = (__mmask8)(lm >> 8);
+        v0 = _mm512_mask_add_pd(v0, l0, v0, _mm512_mul_pd(d0, d0));
+        v1 = _mm512_mask_add_pd(v1, l1, v1, _mm512_mul_pd(d1, d1));
+    }
+    r = (float)(1.0 / sqrt(bft__sum16d(v0, v1) / C + (double)eps));
+    mv = _mm512_set1_ps(m);
+    rv = _mm512_set1_ps(r);
+    for (c = 0; c < C; c += 16) {
+        const __mmask16 lm = bft__mask16(C - c);
+        __m512 t = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(lm, xr + c), mv), rv);
+        t = _mm512_add_ps(_mm512_mul_ps(t, _mm512_maskz_loadu_ps(lm, w + c)), _mm512_maskz_loadu_ps(lm, b + c));
+        _mm512_mask_storeu_ps(o + c, lm, t);
+    }
+    *mean = m;
+    *rstd = r;
+}
+#endif
+
 static void bft__layernorm_fwd(float *out, float *mean, float *rstd, float *x, const float *res, const float *w,
                                const float *b, int N, int C, float eps)
 {
-    int n;
+    int n, simd = bft__cpu_avx512();
     BFT__OMP(parallel for schedule(static) if ((size_t)N * C > 32768))
     for (n = 0; n < N; n++) {
         float *xr = x + (size_t)n * C;
@@ -4876,6 +4925,14 @@ static void bft__layernorm_fwd(float *out, float *mean, float *rstd, float *x, c
         double s = 0, v = 0;
         float m, r;
         int c;
+#ifdef BFT__GEMM_X86
+        if (simd) {
+            bft__layernorm_row16(o, xr, res ? res + (size_t)n * C : NULL, w, b, C, eps, mean + n, rstd + n);
+            continue;
+        }
+#else
+        (void)simd;
+#endif
         if (res)
             for (c = 0; c < C; c++) xr[c] += res[(size_t)n * C + c];
         for (c = 0; c < C; c++) s += xr[c];
@@ -4890,10 +4947,62 @@ static void bft__layernorm_fwd(float *out, float *mean, float *rstd, float *x, c
 
 /* With xhat = (x - mean) * rstd and g = dout * w:
    dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), dw += sum dout * xhat, db += sum dout. */
+#ifdef BFT__GEMM_X86
+__attribute__((target("avx512f")))
+static void bft__layernorm_bwd_row16(float *o, const float *d, const float *xr, const float *w, float m, float r, int C)
+{
+    __m512d g0 = _mm512_setzero_pd(), g1 = _mm512_setzero_pd(), x0 = _mm512_setzero_pd(), x1 = _mm512_setzero_pd();
+    const __m512 mv = _mm512_set1_ps(m), rv = _mm512_set1_ps(r);
+    __m512 mg, mgx;
+    int c;
+    for (c = 0; c < C; c += 16) {
+        const __mmask16 lm = bft__mask16(C - c);
+        const __m512 g = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, d + c), _mm512_maskz_loadu_ps(lm, w + c));
+        const __m512 xh = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(lm, xr + c), mv), rv);
+        const __m512d ga = _mm512_cvtps_pd(_mm512_castps512_ps256(g));
+        const __m512d gb = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(g), 1)));
+        const __m512d xa = _mm512_cvtps_pd(_mm512_castps512_ps256(xh));
+        const __m512d xb = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(xh), 1)));
+        g0 = _mm512_add_pd(g0, ga);
+        g1 = _mm512_add_pd(g1, gb);
+        x0 = _mm512_add_pd(x0, _mm512_mul_pd(ga, xa)); /* masked lanes: g = 0 */
+        x1 = _mm512_add_pd(x1, _mm512_mul_pd(gb, xb));
+    }
+    mg = _mm512_set1_ps((float)(bft__sum16d(g0, g1) / C));
+    mgx = _mm512_set1_ps((float)(bft__sum16d(x0, x1) / C));
+    for (c = 0; c < C; c += 16) { /* r * (d w - mg - (x - m) r mgx), in the portable loop's order */
+        const __mmask16 lm = bft__mask16(C - c);
+        const __m512 g = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, d + c), _mm512_maskz_loadu_ps(lm, w + c));
+        const __m512 t = _mm512_mul_ps(_mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(lm, xr + c), mv), rv), mgx);
+        _mm512_mask_storeu_ps(o + c, lm, _mm512_mul_ps(rv, _mm512_sub_ps(_mm512_sub_ps(g, mg), t)));
+    }
+}
+
+/* dw[0:nc] += sum_n dout[n] xhat[n], db[0:nc] += sum_n dout[n], for nc <= 16 columns (row stride C) */
+__attribute__((target("avx512f")))
+static void bft__layernorm_dwb16(float *dw, float *db, const float *dout, const float *x, const float *mean,
+                                 const float *rstd, int N, int C, int nc)
+{
+    const __mmask16 lm = bft__mask16(nc);
+    __m512 aw = _mm512_maskz_loadu_ps(lm, dw), ab = _mm512_maskz_loadu_ps(lm, db);
+    int n;
+    for (n = 0; n < N; n++) {
+        const __m512 d = _mm512_maskz_loadu_ps(lm, dout + (size_t)n * C);
+        const __m512 xh = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(lm, x + (size_t)n * C), _mm512_set1_ps(mean[n])),
+                                        _mm512_set1_ps(rstd[n]));
+        aw = _mm512_add_ps(aw, _mm512_mul_ps(d, xh));
+        ab = _mm512_add_ps(ab, d);
+    }
+    _mm512_mask_storeu_ps(dw, lm, aw);
+    _mm512_mask_storeu_ps(db, lm, ab);
+}
+#endif
+
 static void bft__layernorm_bwd(float *dx, float *dw, float *db, const float *dout, const float *x,
                                const float *mean, const float *rstd, const float *w, int N, int C)
 {
-    int n, c0;
+    int n, c0, simd = bft__cpu_avx512();
+    (void)simd;
     BFT__OMP(parallel for schedule(static) if ((size_t)N * C > 32768))
     for (n = 0; n < N; n++) {
         const float *d = dout + (size_t)n * C, *xr = x + (size_t)n * C;
@@ -4902,6 +5011,12 @@ static void bft__layernorm_bwd(float *dx, float *dw, float *db, const float *dou
         double sg = 0, sgx = 0;
         float mg, mgx;
         int c;
+#ifdef BFT__GEMM_X86
+        if (simd) {
+            bft__layernorm_bwd_row16(o, d, xr, w, m, r, C);
+            continue;
+        }
+#endif
         for (c = 0; c < C; c++) {
             float g = d[c] * w[c];
             sg += g;
@@ -4914,6 +5029,12 @@ static void bft__layernorm_bwd(float *dx, float *dw, float *db, const float *dou
     BFT__OMP(parallel for schedule(static) if ((size_t)N * C > 32768))
     for (c0 = 0; c0 < C; c0 += 16) {
         int c1 = c0 + 16 < C ? c0 + 16 : C, n2, c;
+#ifdef BFT__GEMM_X86
+        if (simd) {
+            bft__layernorm_dwb16(dw + c0, db + c0, dout + c0, x + c0, mean, rstd, N, C, c1 - c0);
+            continue;
+        }
+#endif
         for (n2 = 0; n2 < N; n2++) {
             const float *d = dout + (size_t)n2 * C, *xr = x + (size_t)n2 * C;
             for (c = c0; c < c1; c++) {
