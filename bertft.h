@@ -5118,10 +5118,33 @@ static void bft__linear_fwd(bft_precision pr, float *out, const float *x, const 
 /* dx[N,IC] = dout . W (beta = 1 adds to dx, for residual branches), then dx *= GELU'(gelu_x)
    when gelu_x is not NULL (the layer's input was GELU(gelu_x)); dW[OC,IC] += dout^T . x,
    db[OC] += column sums of dout. */
+#ifdef BFT__GEMM_X86
+/* db[0:nc] += sum over N rows of x[n * ld + 0:nc], nc <= 64: each column summed in row order, as
+   the portable loop does */
+__attribute__((target("avx512f"))) static void bft__colsum16(float *db, const float *x, int N, int ld, int nc)
+{
+    const __mmask16 m0 = bft__mask16(nc), m1 = bft__mask16(nc - 16), m2 = bft__mask16(nc - 32), m3 = bft__mask16(nc - 48);
+    __m512 a0 = _mm512_maskz_loadu_ps(m0, db), a1 = _mm512_maskz_loadu_ps(m1, db + 16);
+    __m512 a2 = _mm512_maskz_loadu_ps(m2, db + 32), a3 = _mm512_maskz_loadu_ps(m3, db + 48);
+    int n;
+    for (n = 0; n < N; n++, x += ld) {
+        a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(m0, x));
+        a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(m1, x + 16));
+        a2 = _mm512_add_ps(a2, _mm512_maskz_loadu_ps(m2, x + 32));
+        a3 = _mm512_add_ps(a3, _mm512_maskz_loadu_ps(m3, x + 48));
+    }
+    _mm512_mask_storeu_ps(db, m0, a0);
+    _mm512_mask_storeu_ps(db + 16, m1, a1);
+    _mm512_mask_storeu_ps(db + 32, m2, a2);
+    _mm512_mask_storeu_ps(db + 48, m3, a3);
+}
+#endif
+
 static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *dW, float *db, const float *dout,
                             const float *x, const float *W, int N, int IC, int OC, const float *gelu_x)
 {
-    int c0;
+    int c0, simd = bft__cpu_avx512();
+    (void)simd;
     if (dx && gelu_x) {
         bft__lin_epi e;
         bft__lin_epi_init(&e, NULL, (size_t)IC);
@@ -5129,9 +5152,16 @@ static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *d
         bft__gemm_epi(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC, bft__lin_epilogue, &e);
     } else if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
     bft_gemm(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC);
+    /* column sums in blocks of 64 columns (a cache line per row for each 16) */
     BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
-    for (c0 = 0; c0 < OC; c0 += 16) {
-        int c1 = c0 + 16 < OC ? c0 + 16 : OC, n, c;
+    for (c0 = 0; c0 < OC; c0 += 64) {
+        int c1 = c0 + 64 < OC ? c0 + 64 : OC, n, c;
+#ifdef BFT__GEMM_X86
+        if (simd) {
+            bft__colsum16(db + c0, dout + c0, N, OC, c1 - c0);
+            continue;
+        }
+#endif
         for (n = 0; n < N; n++)
             for (c = c0; c < c1; c++) db[c] += dout[(size_t)n * OC + c];
     }
@@ -6043,9 +6073,37 @@ BERTFT_DEF bft_result bft_adamw_init(bft_adamw *o, const bft_model *m, float lr,
 /* torch.optim.AdamW (1.13, single-tensor path), per element:
    p *= 1 - lr*wd;  m = b1 m + (1-b1) g;  v = b2 v + (1-b2) g^2;
    p -= (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps). */
+#ifdef BFT__GEMM_X86
+/* The loop of bft_adamw_step in AVX-512: the same operations in the same order, no FMA (sqrt
+   and division are correctly rounded in both), so the same bits. */
+__attribute__((target("avx512f")))
+static void bft__adamw16(float *p, const float *g, float *mm, float *vv, int n, float decay, float b1, float b2,
+                         float eps, float step_size, float bc2s)
+{
+    const __m512 vd = _mm512_set1_ps(decay), vb1 = _mm512_set1_ps(b1), vb2 = _mm512_set1_ps(b2);
+    const __m512 c1 = _mm512_set1_ps(1.0f - b1), c2 = _mm512_set1_ps(1.0f - b2), ve = _mm512_set1_ps(eps);
+    const __m512 vs = _mm512_set1_ps(step_size), vc = _mm512_set1_ps(bc2s);
+    int i;
+    for (i = 0; i < n; i += 16) {
+        const __mmask16 lm = bft__mask16(n - i);
+        const __m512 gi = _mm512_maskz_loadu_ps(lm, g + i);
+        __m512 pi = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, p + i), vd);
+        __m512 mi = _mm512_add_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(lm, mm + i), vb1), _mm512_mul_ps(gi, c1));
+        __m512 vi = _mm512_add_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(lm, vv + i), vb2),
+                                  _mm512_mul_ps(_mm512_mul_ps(gi, gi), c2));
+        __m512 den = _mm512_add_ps(_mm512_div_ps(_mm512_sqrt_ps(vi), vc), ve);
+        pi = _mm512_sub_ps(pi, _mm512_mul_ps(vs, _mm512_div_ps(mi, _mm512_mask_mov_ps(_mm512_set1_ps(1.0f), lm, den))));
+        _mm512_mask_storeu_ps(mm + i, lm, mi);
+        _mm512_mask_storeu_ps(vv + i, lm, vi);
+        _mm512_mask_storeu_ps(p + i, lm, pi);
+    }
+}
+#endif
+
 BERTFT_DEF void bft_adamw_step(bft_adamw *o, bft_model *m, double lr)
 {
-    int k;
+    int k, simd = bft__cpu_avx512();
+    (void)simd;
     float bc2s, step_size, b1 = o->beta1, b2 = o->beta2, eps = o->eps;
     if (!m->grads) return;
     o->step++;
@@ -6056,14 +6114,23 @@ BERTFT_DEF void bft_adamw_step(bft_adamw *o, bft_model *m, double lr)
         const bft_tensor_info *t = &m->tensors[k];
         float decay = t->weight_decay ? (float)(1.0 - lr * o->weight_decay) : 1.0f;
         float *p = m->params + t->offset, *g = m->grads + t->offset, *mm = o->m + t->offset, *vv = o->v + t->offset;
-        long long i, n = (long long)t->numel;
+        long long c, n = (long long)t->numel, nch = (n + 4095) / 4096;
         BFT__OMP(parallel for schedule(static) if (n > 65536))
-        for (i = 0; i < n; i++) {
-            float gi = g[i];
-            p[i] *= decay;
-            mm[i] = mm[i] * b1 + gi * (1.0f - b1);
-            vv[i] = vv[i] * b2 + gi * gi * (1.0f - b2);
-            p[i] -= step_size * (mm[i] / (sqrtf(vv[i]) / bc2s + eps));
+        for (c = 0; c < nch; c++) {
+            long long i = c * 4096, i1 = i + 4096 < n ? i + 4096 : n;
+#ifdef BFT__GEMM_X86
+            if (simd) {
+                bft__adamw16(p + i, g + i, mm + i, vv + i, (int)(i1 - i), decay, b1, b2, eps, step_size, bc2s);
+                continue;
+            }
+#endif
+            for (; i < i1; i++) {
+                float gi = g[i];
+                p[i] *= decay;
+                mm[i] = mm[i] * b1 + gi * (1.0f - b1);
+                vv[i] = vv[i] * b2 + gi * gi * (1.0f - b2);
+                p[i] -= step_size * (mm[i] / (sqrtf(vv[i]) / bc2s + eps));
+            }
         }
     }
 }
