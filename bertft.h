@@ -5046,6 +5046,10 @@ static void bft__layernorm_bwd(float *dx, float *dw, float *db, const float *dou
 }
 
 static void bft__gelu_span(float *out, const float *x, const float *dout, size_t n, int bwd, int simd);
+#ifdef BFT__GEMM_X86
+static void bft__gelu_tile16(float *out, size_t ldo, const float *x, size_t ldx, const float *dout, size_t ldd,
+                             int mr, int nr, int bwd);
+#endif
 
 /* What a linear layer does to its output besides the product, in this order: + bias, dropout,
    act = GELU(out) (forward of the intermediate layer); or, for the input gradient of the layer
@@ -5087,9 +5091,18 @@ static void bft__lin_epilogue(const void *ctx, float *c, size_t ldc, int r0, int
                 for (j = 0; j < nr; j++) c[j] += b[j];
         }
         if (e->p_drop > 0) bft__dropout_span(c, (size_t)nr, e->p_drop, e->key, at, e->simd);
+        if (e->simd) continue; /* GELU below, for the whole tile */
         if (e->act) bft__gelu_span(e->act + at, c, NULL, (size_t)nr, 0, e->simd);
         if (e->gelu_x) bft__gelu_span(c, e->gelu_x + at, c, (size_t)nr, 1, e->simd);
     }
+#ifdef BFT__GEMM_X86
+    if (e->simd) {
+        const size_t at = (size_t)r0 * e->ld + (size_t)c0;
+        c -= (size_t)mr * ldc;
+        if (e->act) bft__gelu_tile16(e->act + at, e->ld, c, ldc, NULL, 0, mr, nr, 0);
+        if (e->gelu_x) bft__gelu_tile16(c, ldc, e->gelu_x + at, e->ld, c, ldc, mr, nr, 1);
+    }
+#endif
 }
 
 static void bft__lin_epi_init(bft__lin_epi *e, const float *bias, size_t ld)
@@ -5261,6 +5274,32 @@ __attribute__((target("avx512f"))) static void bft__gelu16(float *out, const flo
             _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_loadu_ps(dout + i), _mm512_fmadd_ps(v, pdf, cdf)));
         }
     }
+}
+
+/* GELU over an mr x nr tile (the GEMM epilogue): out = GELU(x), or out = dout * GELU'(x) with
+   bwd. One call per tile rather than per row: each vector's erfc + exp is a long dependent
+   chain, and only many independent vectors in flight hide its latency. */
+__attribute__((target("avx512f")))
+static void bft__gelu_tile16(float *out, size_t ldo, const float *x, size_t ldx, const float *dout, size_t ldd,
+                             int mr, int nr, int bwd)
+{
+    const __m512 half = _mm512_set1_ps(0.5f), nrs2 = _mm512_set1_ps(-0.70710678118654752f);
+    int i, j;
+    for (i = 0; i < mr; i++)
+        for (j = 0; j < nr; j += 16) {
+            const __mmask16 lm = bft__mask16(nr - j);
+            const __m512 v = _mm512_maskz_loadu_ps(lm, x + (size_t)i * ldx + j);
+            const __m512 cdf = _mm512_mul_ps(half, bft__erfcf16(_mm512_mul_ps(v, nrs2)));
+            if (!bwd) {
+                _mm512_mask_storeu_ps(out + (size_t)i * ldo + j, lm, _mm512_mul_ps(v, cdf));
+            } else {
+                __m512 pdf = _mm512_mul_ps(bft__expf16(_mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(-0.5f), v), v)),
+                                           _mm512_set1_ps(0.39894228040143268f));
+                _mm512_mask_storeu_ps(out + (size_t)i * ldo + j, lm,
+                                      _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, dout + (size_t)i * ldd + j),
+                                                    _mm512_fmadd_ps(v, pdf, cdf)));
+            }
+        }
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
