@@ -3940,6 +3940,10 @@ BERTFT_DEF bft_result bft_tokenizer_save(const bft_tokenizer *t, const char *dir
      neon     8 x 12: 24 q accumulators + 3 for B + 2 for A (FMA by lane) = 29 of 32 registers.
      scalar   4 x  8: portable C; small enough that compilers keep it in registers (and may
                       vectorise it with SSE2 on plain x86-64).
+     avx512bf16 12 x 32, for BFT_BF16 products: the avx512 tile on VDPBF16PS, which takes two
+                      depths per instruction (operands packed as bf16 pairs), so twice the flops
+                      per cycle; other kernels emulate BFT_BF16 by rounding while they pack.
+   An optional epilogue (bias, dropout, GELU) runs on each tile as soon as it is final.
    Run-time dispatch: x86 kernels are compiled with __attribute__((target(...))) and selected with
    __builtin_cpu_supports, so one build without -march flags runs the best kernel of the CPU.
    BERTFT_NO_SIMD disables all intrinsics (portable C only). */
