@@ -3971,15 +3971,14 @@ typedef struct bft__gemm_kernel_info {
     int nc;                 /* columns per B panel (multiple of nr): KC x NC floats in L2/L3 */
     bft__gemm_ukr_fn ukr;
     int (*can_run)(void);   /* does this CPU support it */
-    int pack;               /* packing code: BFT__PACK_C (portable), _AVX512 (fp32), _BF16 (pairs) */
+    int pack;               /* packing code: BFT__PACK_C (portable) or BFT__PACK_BF16 (pairs) */
 } bft__gemm_kernel_info;
 
 /* How operands are packed. PACK_BF16 kernels read, for each pair of depths (2p, 2p+1), one 32-bit
    word per lane holding both bf16 values (low half = even depth): the layout VDPBF16PS consumes.
    Their `kc` counts depths, the micro-kernel's loop count is pairs. */
 #define BFT__PACK_C 0
-#define BFT__PACK_AVX512 1
-#define BFT__PACK_BF16 2
+#define BFT__PACK_BF16 1
 
 #define BFT__GEMM_MAX_TILE (12 * 32) /* largest mr * nr of any kernel (edge-tile buffer) */
 
@@ -4025,6 +4024,17 @@ static int bft__gemm_has_avx2(void)
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
+/* C is only touched after the k loop; fetching its 12 x 32 tile first hides the cache misses of
+   the write-back (C is usually far bigger than L2) */
+static void bft__gemm_prefetch_c(const float *cp, size_t ldc)
+{
+    int k;
+    for (k = 0; k < 12; k++) {
+        _mm_prefetch((const char *)(cp + (size_t)k * ldc), _MM_HINT_T0);
+        _mm_prefetch((const char *)(cp + (size_t)k * ldc + 31), _MM_HINT_T0);
+    }
+}
+
 /* Written out row by row with token pasting rather than loops over arrays of vectors: that is
    the only way to be sure every compiler at -O2 keeps all 24 accumulators in registers. */
 #define BFT__Z512(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
@@ -4049,12 +4059,7 @@ static void bft__gemm_ukr_avx512(int kc, const float *a, const float *b, float *
 {
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     int k;
-    /* C is only touched after the k loop; fetching it now hides the cache misses of the
-       write-back (C is usually far bigger than L2) */
-    for (k = 0; k < 12; k++) {
-        _mm_prefetch((const char *)(cp + (size_t)k * ldc), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + (size_t)k * ldc + 31), _MM_HINT_T0);
-    }
+    bft__gemm_prefetch_c(cp, ldc);
     BFT__Z512(0) BFT__Z512(1) BFT__Z512(2) BFT__Z512(3) BFT__Z512(4) BFT__Z512(5)
     BFT__Z512(6) BFT__Z512(7) BFT__Z512(8) BFT__Z512(9) BFT__Z512(10) BFT__Z512(11)
     for (k = 0; k < kc; k++, a += 12, b += 32) {
@@ -4087,10 +4092,7 @@ static void bft__gemm_ukr_avx512bf16(int kp, const float *a, const float *b, flo
 {
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     int k;
-    for (k = 0; k < 12; k++) {
-        _mm_prefetch((const char *)(cp + (size_t)k * ldc), _MM_HINT_T0);
-        _mm_prefetch((const char *)(cp + (size_t)k * ldc + 31), _MM_HINT_T0);
-    }
+    bft__gemm_prefetch_c(cp, ldc);
     BFT__Z512(0) BFT__Z512(1) BFT__Z512(2) BFT__Z512(3) BFT__Z512(4) BFT__Z512(5)
     BFT__Z512(6) BFT__Z512(7) BFT__Z512(8) BFT__Z512(9) BFT__Z512(10) BFT__Z512(11)
     for (k = 0; k < kp; k++, a += 12, b += 32) {
@@ -4198,7 +4200,7 @@ static const bft__gemm_kernel_info bft__gemm_table[] = {
     /* bf16 first: it is the default for BFT_BF16 products only (bft__gemm_active skips it for
        fp32). KC = 512 depths = 256 pairs keeps its B sliver at 32 KiB too. */
     { "avx512bf16", 12, 32, 512, 192, 3072, bft__gemm_ukr_avx512bf16, bft__gemm_has_avx512bf16, BFT__PACK_BF16 },
-    { "avx512", 12, 32, 256, 192, 3072, bft__gemm_ukr_avx512, bft__gemm_has_avx512, BFT__PACK_AVX512 },
+    { "avx512", 12, 32, 256, 192, 3072, bft__gemm_ukr_avx512, bft__gemm_has_avx512, BFT__PACK_C },
     { "avx2", 6, 16, 256, 144, 3072, bft__gemm_ukr_avx2, bft__gemm_has_avx2, BFT__PACK_C },
 #endif
 #ifdef BFT__GEMM_NEON
@@ -4265,16 +4267,6 @@ BERTFT_DEF const char *const *bft_gemm_kernels(void)
 /* ---- reference and trivial cases -------------------------------------------------------------- */
 static void bft__gemm_ref(int to_bf16, int transA, int transB, int M, int N, int K, float alpha,
                           const float *A, int lda, const float *B, int ldb, float beta,
-                          float *C, int ldc);
-BERTFT_DEF void bft_sgemm_ref(int transA, int transB, int M, int N, int K, float alpha,
-                              const float *A, int lda, const float *B, int ldb, float beta,
-                              float *C, int ldc)
-{
-    bft__gemm_ref(0, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-}
-
-static void bft__gemm_ref(int to_bf16, int transA, int transB, int M, int N, int K, float alpha,
-                          const float *A, int lda, const float *B, int ldb, float beta,
                           float *C, int ldc)
 {
     int i, j, k;
@@ -4294,6 +4286,13 @@ static void bft__gemm_ref(int to_bf16, int transA, int transB, int M, int N, int
             if (beta != 0.0f) r += (double)beta * (double)*c;
             *c = (float)r;
         }
+}
+
+BERTFT_DEF void bft_sgemm_ref(int transA, int transB, int M, int N, int K, float alpha,
+                              const float *A, int lda, const float *B, int ldb, float beta,
+                              float *C, int ldc)
+{
+    bft__gemm_ref(0, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 /* C = beta * C (K == 0 or alpha == 0); beta == 0 writes zeros whatever C held. */
@@ -4356,9 +4355,10 @@ static void bft__gemm_pack(const float *X, size_t ldx, int lane_contig, int nl, 
 }
 
 #ifdef BFT__GEMM_X86
-/* Packing is a transpose whenever lanes are rows (A not transposed, B transposed: the forward
-   x . W^T has both), and element by element it cost ~8% of the fp32 GEMM and more of the bf16
-   one. These versions move 16 x 16 blocks through registers: 16 loads, 64 shuffles, 16 stores. */
+/* bf16 packing converts as it copies. Where lanes are rows (A not transposed, B transposed: the
+   forward x . W^T has both) it is also a transpose, done on 16 x 16 blocks in registers: 16 loads,
+   64 shuffles, 16 stores. (For fp32 the same transpose measured no faster than the plain loop,
+   whose speed is set by its reads, so fp32 packs with bft__gemm_pack.) */
 __attribute__((target("avx512f")))
 static void bft__tr16x16(__m512 *r)
 {
@@ -4390,37 +4390,6 @@ static void bft__tr16x16(__m512 *r)
 
 static __mmask16 bft__mask16(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1u); }
 
-/* bft__gemm_pack for W <= 32, fp32, no rounding. */
-__attribute__((target("avx512f")))
-static void bft__gemm_pack_avx512(const float *X, size_t ldx, int lane_contig, int nl, int kc, int W, float *dst)
-{
-    int k, k0, l0, i;
-    if (lane_contig) {
-        for (k = 0; k < kc; k++) {
-            const float *src = X + (size_t)k * ldx;
-            float *d = dst + (size_t)k * W;
-            for (l0 = 0; l0 < W; l0 += 16)
-                _mm512_mask_storeu_ps(d + l0, bft__mask16(W - l0), _mm512_maskz_loadu_ps(bft__mask16(nl - l0), src + l0));
-        }
-        return;
-    }
-    for (k0 = 0; k0 < kc; k0 += 16) {
-        const int nk = bft__gemm_min(16, kc - k0);
-        const __mmask16 km = bft__mask16(nk);
-        for (l0 = 0; l0 < W; l0 += 16) {
-            const __mmask16 sm = bft__mask16(W - l0);
-            __m512 r[16];
-            for (i = 0; i < 16; i++) {
-                const float *x = X + (size_t)(l0 + i) * ldx + k0;
-                if (l0 + i < nl) _mm_prefetch((const char *)(x + 32), _MM_HINT_T0); /* see the bf16 version */
-                r[i] = l0 + i < nl ? _mm512_maskz_loadu_ps(km, x) : _mm512_setzero_ps();
-            }
-            bft__tr16x16(r);
-            for (i = 0; i < nk; i++) _mm512_mask_storeu_ps(dst + (size_t)(k0 + i) * W + l0, sm, r[i]);
-        }
-    }
-}
-
 /* Pairs for VDPBF16PS: word p * W + l of dst = bf16(x(2p, l)) | bf16(x(2p + 1, l)) << 16, where
    x(k, l) is the operand at depth k of lane l (zero past kc or nl). VCVTNE2PS2BF16 rounds. */
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
@@ -4447,7 +4416,7 @@ static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int
         return;
     }
     /* lanes are rows: 32 consecutive depths of a lane convert to 16 words already in pair
-       order, then a 16 x 16 transpose of words, as for fp32 */
+       order, then a 16 x 16 transpose of the words */
     for (p0 = 0; p0 < kp; p0 += 16) {
         const int np = bft__gemm_min(16, kp - p0), k0 = 2 * p0;
         const __mmask16 mlo = bft__mask16(kc - k0), mhi = bft__mask16(kc - k0 - 16);
@@ -4477,7 +4446,6 @@ static void bft__gemm_pack_for(const bft__gemm_kernel_info *kn, int to_bf16, con
 {
 #ifdef BFT__GEMM_X86
     if (kn->pack == BFT__PACK_BF16) { bft__gemm_pack_bf16(X, ldx, lane_contig, nl, kc, W, dst); return; }
-    if (kn->pack == BFT__PACK_AVX512 && !to_bf16) { bft__gemm_pack_avx512(X, ldx, lane_contig, nl, kc, W, dst); return; }
 #else
     (void)kn;
 #endif
@@ -4540,7 +4508,6 @@ static void bft__gemm_edge(const bft__gemm_kernel_info *kn, int kc, const float 
         for (j = 0; j < nr; j++) C[(size_t)i * ldc + j] = tmp[i * NR + j];
 }
 
-/* Slivers s0..s1-1 of the packed B panel times the packed A block (mc rows) into C. */
 /* Slivers s0..s1-1 of the packed B panel times the packed A block (mc rows) into C, whose first
    element is C[r0][c0] of the whole product; epi (or NULL) after each tile of the last slice. */
 static void bft__gemm_macro(const bft__gemm_kernel_info *kn, int kc, int mc, int nc,
@@ -4644,24 +4611,6 @@ BERTFT_DEF void bft_gemm_release_workspace(void)
     bft__gemm_ws_size = 0;
 }
 
-BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alpha,
-                          const float *A, int lda, const float *B, int ldb, float beta,
-                          float *C, int ldc)
-{
-    bft_gemm(BFT_FP32, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-}
-
-static void bft__gemm_epi(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
-                          const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
-                          bft__gemm_epi_fn epi, const void *ectx);
-
-BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
-                         const float *A, int lda, const float *B, int ldb, float beta,
-                         float *C, int ldc)
-{
-    bft__gemm_epi(prec, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, NULL, NULL);
-}
-
 /* bft_gemm, then epi(ectx, ...) on every tile of C once it holds its final values. */
 static void bft__gemm_epi(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
                           const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
@@ -4725,6 +4674,20 @@ static void bft__gemm_epi(bft_precision prec, int transA, int transB, int M, int
     } else
 #endif
         bft__gemm_thread(&g, 0, 1);
+}
+
+BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
+                         const float *A, int lda, const float *B, int ldb, float beta,
+                         float *C, int ldc)
+{
+    bft__gemm_epi(prec, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, NULL, NULL);
+}
+
+BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alpha,
+                          const float *A, int lda, const float *B, int ldb, float beta,
+                          float *C, int ldc)
+{
+    bft_gemm(BFT_FP32, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -4799,8 +4762,8 @@ __attribute__((target("avx512f"))) static void bft__dropout16(float *x, size_t n
 #endif
 
 /* Inverted dropout in place, as torch.nn.Dropout: x[i] = keep ? x[i] / (1 - p) : 0, where element
-   i uses mask index offset + i (indices wrap at 2^32, far beyond any batch). */
-/* Dropout of x[0:n], whose first element has index `offset` in the tensor, on one thread. */
+   i uses mask index offset + i (indices wrap at 2^32, far beyond any batch). This one runs on the
+   calling thread; bft__dropout shares chunks among threads. */
 static void bft__dropout_span(float *x, size_t n, float p, uint64_t key, size_t offset, int simd)
 {
     float scale = 1.0f / (1.0f - p);
@@ -4866,14 +4829,17 @@ static void bft__embed_bwd(float *dword, float *dpos, float *dtype, const float 
     }
 }
 
-/* LayerNorm over the last dim: out = (x - mean) * rstd * w + b, rstd = 1/sqrt(var + eps),
-   var the biased variance (as torch). Statistics accumulate in double. With `res`, x += res
-   first, in place (the residual connection, fused into the same pass over memory). */
 #ifdef BFT__GEMM_X86
 /* The LayerNorm loops in AVX-512: sums in double as the portable ones (8 lanes, so in another
    order), and the float expressions with the same operations in the same order (no FMA), so
    that an element's float arithmetic is the portable loop's. */
 __attribute__((target("avx512f"))) static double bft__sum16d(__m512d a, __m512d b) { return _mm512_reduce_add_pd(_mm512_add_pd(a, b)); }
+/* the low and the high 8 floats of x, widened to double */
+__attribute__((target("avx512f"))) static __m512d bft__lo8d(__m512 x) { return _mm512_cvtps_pd(_mm512_castps512_ps256(x)); }
+__attribute__((target("avx512f"))) static __m512d bft__hi8d(__m512 x)
+{
+    return _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x), 1)));
+}
 
 __attribute__((target("avx512f")))
 static void bft__layernorm_row16(float *o, float *xr, const float *res, const float *w, const float *b, int C,
@@ -4890,16 +4856,15 @@ static void bft__layernorm_row16(float *o, float *xr, const float *res, const fl
             x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(lm, res + c));
             _mm512_mask_storeu_ps(xr + c, lm, x);
         }
-        s0 = _mm512_add_pd(s0, _mm512_cvtps_pd(_mm512_castps512_ps256(x)));
-        s1 = _mm512_add_pd(s1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x), 1))));
+        s0 = _mm512_add_pd(s0, bft__lo8d(x));
+        s1 = _mm512_add_pd(s1, bft__hi8d(x));
     }
     m = (float)(bft__sum16d(s0, s1) / C);
     md = _mm512_set1_pd((double)m);
     for (c = 0; c < C; c += 16) {
         const __mmask16 lm = bft__mask16(C - c);
         const __m512 x = _mm512_maskz_loadu_ps(lm, xr + c);
-        __m512d d0 = _mm512_sub_pd(_mm512_cvtps_pd(_mm512_castps512_ps256(x)), md);
-        __m512d d1 = _mm512_sub_pd(_mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(x), 1))), md);
+        const __m512d d0 = _mm512_sub_pd(bft__lo8d(x), md), d1 = _mm512_sub_pd(bft__hi8d(x), md);
         const __mmask8 l0 = (__mmask8)(lm & 0xFF), l1 = (__mmask8)(lm >> 8);
         v0 = _mm512_mask_add_pd(v0, l0, v0, _mm512_mul_pd(d0, d0));
         v1 = _mm512_mask_add_pd(v1, l1, v1, _mm512_mul_pd(d1, d1));
@@ -4918,6 +4883,9 @@ static void bft__layernorm_row16(float *o, float *xr, const float *res, const fl
 }
 #endif
 
+/* LayerNorm over the last dim: out = (x - mean) * rstd * w + b, rstd = 1/sqrt(var + eps),
+   var the biased variance (as torch). Statistics accumulate in double. With `res`, x += res
+   first, in place (the residual connection, fused into the same pass over memory). */
 static void bft__layernorm_fwd(float *out, float *mean, float *rstd, float *x, const float *res, const float *w,
                                const float *b, int N, int C, float eps)
 {
@@ -4949,8 +4917,6 @@ static void bft__layernorm_fwd(float *out, float *mean, float *rstd, float *x, c
     }
 }
 
-/* With xhat = (x - mean) * rstd and g = dout * w:
-   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), dw += sum dout * xhat, db += sum dout. */
 #ifdef BFT__GEMM_X86
 __attribute__((target("avx512f")))
 static void bft__layernorm_bwd_row16(float *o, const float *d, const float *xr, const float *w, float m, float r, int C)
@@ -4963,10 +4929,7 @@ static void bft__layernorm_bwd_row16(float *o, const float *d, const float *xr, 
         const __mmask16 lm = bft__mask16(C - c);
         const __m512 g = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, d + c), _mm512_maskz_loadu_ps(lm, w + c));
         const __m512 xh = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(lm, xr + c), mv), rv);
-        const __m512d ga = _mm512_cvtps_pd(_mm512_castps512_ps256(g));
-        const __m512d gb = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(g), 1)));
-        const __m512d xa = _mm512_cvtps_pd(_mm512_castps512_ps256(xh));
-        const __m512d xb = _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(xh), 1)));
+        const __m512d ga = bft__lo8d(g), gb = bft__hi8d(g), xa = bft__lo8d(xh), xb = bft__hi8d(xh);
         g0 = _mm512_add_pd(g0, ga);
         g1 = _mm512_add_pd(g1, gb);
         x0 = _mm512_add_pd(x0, _mm512_mul_pd(ga, xa)); /* masked lanes: g = 0 */
@@ -5002,6 +4965,8 @@ static void bft__layernorm_dwb16(float *dw, float *db, const float *dout, const 
 }
 #endif
 
+/* With xhat = (x - mean) * rstd and g = dout * w:
+   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), dw += sum dout * xhat, db += sum dout. */
 static void bft__layernorm_bwd(float *dx, float *dw, float *db, const float *dout, const float *x,
                                const float *mean, const float *rstd, const float *w, int N, int C)
 {
@@ -5162,12 +5127,12 @@ static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *d
 {
     int c0, simd = bft__cpu_avx512();
     (void)simd;
-    if (dx && gelu_x) {
+    if (dx) {
         bft__lin_epi e;
         bft__lin_epi_init(&e, NULL, (size_t)IC);
         e.gelu_x = gelu_x;
-        bft__gemm_epi(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC, bft__lin_epilogue, &e);
-    } else if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
+        bft__gemm_epi(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC, gelu_x ? bft__lin_epilogue : NULL, &e);
+    }
     bft_gemm(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC);
     /* column sums in blocks of 64 columns (a cache line per row for each 16) */
     BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
@@ -5263,26 +5228,10 @@ __attribute__((target("avx512f"))) static __m512 bft__erfcf16(__m512 z)
 }
 
 /* x[0:n] -> GELU (bwd == 0) or dout * GELU' (bwd == 1); n a multiple of 16 */
-__attribute__((target("avx512f"))) static void bft__gelu16(float *out, const float *x, const float *dout, size_t n, int bwd)
-{
-    size_t i;
-    const __m512 half = _mm512_set1_ps(0.5f), nrs2 = _mm512_set1_ps(-0.70710678118654752f);
-    for (i = 0; i < n; i += 16) {
-        __m512 v = _mm512_loadu_ps(x + i);
-        __m512 cdf = _mm512_mul_ps(half, bft__erfcf16(_mm512_mul_ps(v, nrs2)));
-        if (!bwd) {
-            _mm512_storeu_ps(out + i, _mm512_mul_ps(v, cdf));
-        } else {
-            __m512 pdf = _mm512_mul_ps(bft__expf16(_mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(-0.5f), v), v)),
-                                       _mm512_set1_ps(0.39894228040143268f));
-            _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_loadu_ps(dout + i), _mm512_fmadd_ps(v, pdf, cdf)));
-        }
-    }
-}
-
-/* GELU over an mr x nr tile (the GEMM epilogue): out = GELU(x), or out = dout * GELU'(x) with
-   bwd. One call per tile rather than per row: each vector's erfc + exp is a long dependent
-   chain, and only many independent vectors in flight hide its latency. */
+/* GELU over an mr x nr tile: out = GELU(x), or out = dout * GELU'(x) with bwd (row strides ldo,
+   ldx, ldd; a plain array is one row). The GEMM epilogue calls it once per tile rather than per
+   row: each vector's erfc + exp is a long dependent chain, and only many independent vectors in
+   flight hide its latency. */
 __attribute__((target("avx512f")))
 static void bft__gelu_tile16(float *out, size_t ldo, const float *x, size_t ldx, const float *dout, size_t ldd,
                              int mr, int nr, int bwd)
@@ -5321,15 +5270,15 @@ static int bft__cpu_avx512(void)
 #endif
 }
 
-/* GELU over x[0:n] in chunks that threads share; each chunk uses the AVX-512 path for its
-   multiple-of-16 part when the CPU has it. */
+/* GELU (bwd: dout * GELU') over x[0:n] on the calling thread: the AVX-512 path for the
+   multiple-of-16 part when the CPU has it, the portable loop for the rest. */
 static void bft__gelu_span(float *out, const float *x, const float *dout, size_t n, int bwd, int simd)
 {
     size_t i = 0;
 #ifdef BFT__GEMM_X86
     if (simd) {
         i = n & ~(size_t)15;
-        bft__gelu16(out, x, dout, i, bwd);
+        if (i) bft__gelu_tile16(out, 0, x, 0, dout, 0, 1, (int)i, bwd);
     }
 #else
     (void)simd;
@@ -5341,6 +5290,7 @@ static void bft__gelu_span(float *out, const float *x, const float *dout, size_t
     }
 }
 
+/* GELU over x[0:n] in chunks that threads share. */
 static void bft__gelu_run(float *out, const float *x, const float *dout, size_t n, int bwd)
 {
     long long c, nch = (long long)((n + 4095) / 4096);
@@ -5361,8 +5311,6 @@ static void bft__gelu_fwd(float *out, const float *x, size_t n) { bft__gelu_run(
    0; at least one key must be valid. And its backward, d <- p * (d - sum(p * d)). The portable
    loops keep a float compare and a serial sum, which compilers do not vectorise; these run 16
    keys at a time (same exp; only the order of the sums differs). */
-static void bft__softmax_row(float *s, const int32_t *mask, int T, int simd);
-static void bft__softmax_bwd_row(float *d, const float *p, int T, int simd);
 #ifdef BFT__GEMM_X86
 __attribute__((target("avx512f"))) static void bft__softmax_row16(float *s, const int32_t *mask, int T)
 {

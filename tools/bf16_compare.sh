@@ -34,8 +34,7 @@ for p in fp32 bf16; do
     --report_to none --disable_tqdm --seed 42 $flag > "$out/$p.log" 2>&1 || { cat "$out/$p.log"; exit 1; }
   awk -v s="$start" -v e="$(date +%s.%N)" 'BEGIN { printf "%s run: %.1f s\n", "'$p'", e - s }' | tee "$out/$p.time"
 done
-# trainer_log.jsonl: one JSON object per line; pull "key": number pairs out with awk
-field() { sed -n "s/.*\"$2\": \\([-0-9.eE+]*\\).*/\\1/p" "$1"; }
+# trainer_log.jsonl: one JSON object per line; the training-loss entries, paired by order
 echo
 printf '%-6s %12s %12s %10s\n' step "fp32 loss" "bf16 loss" "rel diff"
 paste <(grep '"loss"' "$out/fp32/trainer_log.jsonl" | grep -v eval_loss) \
@@ -49,6 +48,6 @@ paste <(grep '"loss"' "$out/fp32/trainer_log.jsonl" | grep -v eval_loss) \
 echo
 for p in fp32 bf16; do
   printf '%s final evaluation: ' $p
-  tail -n 1 "$out/$p/eval_results.json" >/dev/null 2>&1 && tr -d '\n' < "$out/$p/eval_results.json" | sed 's/  */ /g'
+  tr -d '\n' < "$out/$p/eval_results.json" | sed 's/  */ /g'
   echo
 done
