@@ -3983,6 +3983,7 @@ typedef struct bft__gemm_kernel_info {
 #define BFT__GEMM_MAX_TILE (12 * 32) /* largest mr * nr of any kernel (edge-tile buffer) */
 
 static int bft__gemm_min(int a, int b) { return a < b ? a : b; }
+static int bft__gemm_max(int a, int b) { return a > b ? a : b; }
 static int bft__gemm_round_up(int a, int m) { return (a + m - 1) / m * m; }
 static int bft__gemm_always(void) { return 1; }
 
@@ -4199,8 +4200,8 @@ static const bft__gemm_kernel_info bft__gemm_table[] = {
 #ifdef BFT__GEMM_X86
     /* bf16 first: it is the default for BFT_BF16 products only (bft__gemm_active skips it for
        fp32). KC = 512 depths = 256 pairs keeps its B sliver at 32 KiB too. */
-    { "avx512bf16", 12, 32, 512, 192, 3072, bft__gemm_ukr_avx512bf16, bft__gemm_has_avx512bf16, BFT__PACK_BF16 },
-    { "avx512", 12, 32, 256, 192, 3072, bft__gemm_ukr_avx512, bft__gemm_has_avx512, BFT__PACK_C },
+    { "avx512bf16", 12, 32, 1024, 192, 3072, bft__gemm_ukr_avx512bf16, bft__gemm_has_avx512bf16, BFT__PACK_BF16 },
+    { "avx512", 12, 32, 768, 192, 3072, bft__gemm_ukr_avx512, bft__gemm_has_avx512, BFT__PACK_C },
     { "avx2", 6, 16, 256, 144, 3072, bft__gemm_ukr_avx2, bft__gemm_has_avx2, BFT__PACK_C },
 #endif
 #ifdef BFT__GEMM_NEON
@@ -4327,32 +4328,78 @@ BERTFT_DEF float bft_round_bf16(float x)
     return r;
 }
 
-/* Copy `nl` lanes x `kc` depth of an operand into dst[k * W + l] (W = MR or NR), lanes nl..W-1
-   zero. A lane is a row of op(A) or a column of op(B). `lane_contig`: lane l of depth k is at
+/* Copy `nl` lanes x `kc` depth of an operand into panels of W lanes (W = MR or NR): lane l of
+   depth k goes to dst[(l / W) * W * kc + k * W + l % W]; the last panel's lanes past nl are zero.
+   A lane is a row of op(A) or a column of op(B). `lane_contig`: lane l of depth k is at
    X[k * ldx + l] (A transposed, B not transposed); otherwise at X[l * ldx + k]. X points at the
-   panel's first element. `to_bf16`: round each value to bf16 (emulated BFT_BF16 products). */
+   block's first element. `to_bf16`: round each value to bf16 (emulated BFT_BF16 products). */
 static void bft__gemm_pack(const float *X, size_t ldx, int lane_contig, int nl, int kc, int W,
                            float *dst, int to_bf16)
 {
-    int k, l;
+    const int np = (nl + W - 1) / W;
+    const size_t pstride = (size_t)W * (size_t)kc;
+    int k, l, q;
     if (lane_contig) {
-        for (k = 0; k < kc; k++) {
-            const float *src = X + (size_t)k * ldx;
-            float *d = dst + (size_t)k * W;
-            for (l = 0; l < nl; l++) d[l] = src[l];
-            for (; l < W; l++) d[l] = 0.0f;
-        }
+        /* depth outer: each row of X is read once, front to back, whatever the panel count */
+        for (k = 0; k < kc; k++)
+            for (q = 0; q < np; q++) {
+                const float *src = X + (size_t)k * ldx + (size_t)q * W;
+                float *d = dst + q * pstride + (size_t)k * W;
+                const int n = bft__gemm_min(W, nl - q * W);
+                memcpy(d, src, sizeof(float) * (size_t)n); /* a loop here stays scalar at -O2 */
+                for (l = n; l < W; l++) d[l] = 0.0f;
+            }
     } else {
-        for (k = 0; k < kc; k++) {
-            float *d = dst + (size_t)k * W;
-            const float *src = X + k;
-            for (l = 0; l < nl; l++) d[l] = src[(size_t)l * ldx];
-            for (; l < W; l++) d[l] = 0.0f;
+        for (q = 0; q < np; q++) {
+            const int n = bft__gemm_min(W, nl - q * W);
+            for (k = 0; k < kc; k++) {
+                float *d = dst + q * pstride + (size_t)k * W;
+                const float *src = X + (size_t)q * W * ldx + k;
+                for (l = 0; l < n; l++) d[l] = src[(size_t)l * ldx];
+                for (; l < W; l++) d[l] = 0.0f;
+            }
         }
     }
     if (to_bf16)
-        for (k = 0; k < kc * W; k++) dst[k] = bft_round_bf16(dst[k]);
+        for (k = 0; k < np * W * kc; k++) dst[k] = bft_round_bf16(dst[k]);
 }
+
+#ifdef BFT__GEMM_X86
+static __mmask16 bft__mask16(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1u); }
+
+/* Row-by-row packs read a short span of each of many rows: the hardware prefetchers do not
+   follow that, so fetch the span of the row BFT__PACK_AHEAD rows further ahead. */
+#ifndef BFT__PACK_AHEAD
+#define BFT__PACK_AHEAD 8
+#endif
+static void bft__prefetch_rows(const float *x, size_t ldx, int rows, int n)
+{
+    int r, l;
+    for (r = 0; r < rows; r++, x += ldx)
+        for (l = 0; l < n; l += 16) _mm_prefetch((const char *)(x + l), _MM_HINT_T0);
+}
+
+/* bft__gemm_pack for lane_contig operands and W <= 32, on AVX-512: two masked loads and stores
+   per depth and panel instead of a library call per 12 floats. */
+__attribute__((target("avx512f")))
+static void bft__gemm_pack_contig_avx512(const float *X, size_t ldx, int nl, int kc, int W, float *dst)
+{
+    const int np = (nl + W - 1) / W;
+    const size_t pstride = (size_t)W * (size_t)kc;
+    const __mmask16 s0 = bft__mask16(W), s1 = bft__mask16(W - 16);
+    int k, q;
+    for (k = 0; k < kc; k++) {
+        const float *src = X + (size_t)k * ldx;
+        float *d = dst + (size_t)k * W;
+        if (k + BFT__PACK_AHEAD < kc) bft__prefetch_rows(src + BFT__PACK_AHEAD * ldx, ldx, 1, nl);
+        for (q = 0; q < np; q++, src += W, d += pstride) {
+            const int n = nl - q * W;
+            _mm512_mask_storeu_ps(d, s0, _mm512_maskz_loadu_ps(bft__mask16(n), src));
+            if (W > 16) _mm512_mask_storeu_ps(d + 16, s1, _mm512_maskz_loadu_ps(bft__mask16(n - 16), src + 16));
+        }
+    }
+}
+#endif
 
 #ifdef BFT__GEMM_X86
 /* bf16 packing converts as it copies. Where lanes are rows (A not transposed, B transposed: the
@@ -4388,64 +4435,72 @@ static void bft__tr16x16(__m512 *r)
     }
 }
 
-static __mmask16 bft__mask16(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1u); }
-
-/* Pairs for VDPBF16PS: word p * W + l of dst = bf16(x(2p, l)) | bf16(x(2p + 1, l)) << 16, where
-   x(k, l) is the operand at depth k of lane l (zero past kc or nl). VCVTNE2PS2BF16 rounds. */
+/* Pairs for VDPBF16PS: in panel q (at dst + q * W * ceil(kc / 2)), word p * W + l = bf16(x(2p, l'))
+   | bf16(x(2p + 1, l')) << 16 with l' = q * W + l, where x(k, l') is the operand at depth k of
+   lane l' (zero past kc or nl). VCVTNE2PS2BF16 rounds. */
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
 static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int nl, int kc, int W, float *dst)
 {
     static const uint16_t inter[32] = { 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
                                         8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31 };
-    const int kp = (kc + 1) / 2;
-    int p, p0, l0, i;
+    const int kp = (kc + 1) / 2, npan = (nl + W - 1) / W;
+    const size_t pstride = (size_t)W * (size_t)kp;
+    int p, p0, l0, i, q;
     if (lane_contig) { /* two depths = two rows: convert both, interleave their 16-bit halves */
         const __m512i idx = _mm512_loadu_si512((const void *)inter);
-        for (p = 0; p < kp; p++) {
+        for (p = 0; p < kp; p++) { /* rows outer: each is read once, front to back */
             const float *r0 = X + (size_t)(2 * p) * ldx, *r1 = r0 + ldx;
             const int has1 = 2 * p + 1 < kc;
-            for (l0 = 0; l0 < W; l0 += 16) {
-                const __mmask16 lm = bft__mask16(nl - l0);
-                const __m512 v0 = _mm512_maskz_loadu_ps(lm, r0 + l0);
-                const __m512 v1 = has1 ? _mm512_maskz_loadu_ps(lm, r1 + l0) : _mm512_setzero_ps();
-                __m512i w = (__m512i)_mm512_cvtne2ps_pbh(v1, v0); /* words: v0[0..15], v1[0..15] */
-                w = _mm512_permutexvar_epi16(idx, w);
-                _mm512_mask_storeu_epi32(dst + (size_t)p * W + l0, bft__mask16(W - l0), w);
-            }
+            if (2 * p + BFT__PACK_AHEAD + 1 < kc) bft__prefetch_rows(r0 + BFT__PACK_AHEAD * ldx, ldx, 2, nl);
+            for (q = 0; q < npan; q++)
+                for (l0 = 0; l0 < W; l0 += 16) {
+                    const int l = q * W + l0;
+                    const __mmask16 lm = bft__mask16(nl - l);
+                    const __m512 v0 = _mm512_maskz_loadu_ps(lm, r0 + l);
+                    const __m512 v1 = has1 ? _mm512_maskz_loadu_ps(lm, r1 + l) : _mm512_setzero_ps();
+                    __m512i w = (__m512i)_mm512_cvtne2ps_pbh(v1, v0); /* words: v0[0..15], v1[0..15] */
+                    w = _mm512_permutexvar_epi16(idx, w);
+                    _mm512_mask_storeu_epi32(dst + q * pstride + (size_t)p * W + l0, bft__mask16(W - l0), w);
+                }
         }
         return;
     }
     /* lanes are rows: 32 consecutive depths of a lane convert to 16 words already in pair
        order, then a 16 x 16 transpose of the words */
-    for (p0 = 0; p0 < kp; p0 += 16) {
-        const int np = bft__gemm_min(16, kp - p0), k0 = 2 * p0;
-        const __mmask16 mlo = bft__mask16(kc - k0), mhi = bft__mask16(kc - k0 - 16);
-        for (l0 = 0; l0 < W; l0 += 16) {
-            const __mmask16 sm = bft__mask16(W - l0);
-            __m512 r[16];
-            for (i = 0; i < 16; i++) {
-                const float *x = X + (size_t)(l0 + i) * ldx + k0;
-                if (l0 + i < nl) { /* two iterations ahead: 12-16 row streams outrun the hardware prefetcher */
-                    _mm_prefetch((const char *)(x + 64), _MM_HINT_T0);
-                    _mm_prefetch((const char *)(x + 80), _MM_HINT_T0);
+    for (q = 0; q < npan; q++, X += (size_t)W * ldx, dst += pstride, nl -= W)
+        for (p0 = 0; p0 < kp; p0 += 16) {
+            const int np = bft__gemm_min(16, kp - p0), k0 = 2 * p0;
+            const __mmask16 mlo = bft__mask16(kc - k0), mhi = bft__mask16(kc - k0 - 16);
+            for (l0 = 0; l0 < W; l0 += 16) {
+                const __mmask16 sm = bft__mask16(W - l0);
+                __m512 r[16];
+                for (i = 0; i < 16; i++) {
+                    const float *x = X + (size_t)(l0 + i) * ldx + k0;
+                    if (l0 + i < nl) { /* two iterations ahead: 12-16 row streams outrun the hardware prefetcher */
+                        _mm_prefetch((const char *)(x + 64), _MM_HINT_T0);
+                        _mm_prefetch((const char *)(x + 80), _MM_HINT_T0);
+                    }
+                    r[i] = l0 + i < nl ? (__m512)_mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(mhi, x + 16),
+                                                                     _mm512_maskz_loadu_ps(mlo, x))
+                                       : _mm512_setzero_ps();
                 }
-                r[i] = l0 + i < nl ? (__m512)_mm512_cvtne2ps_pbh(_mm512_maskz_loadu_ps(mhi, x + 16),
-                                                                 _mm512_maskz_loadu_ps(mlo, x))
-                                   : _mm512_setzero_ps();
+                bft__tr16x16(r);
+                for (i = 0; i < np; i++) _mm512_mask_storeu_ps(dst + (size_t)(p0 + i) * W + l0, sm, r[i]);
             }
-            bft__tr16x16(r);
-            for (i = 0; i < np; i++) _mm512_mask_storeu_ps(dst + (size_t)(p0 + i) * W + l0, sm, r[i]);
         }
-    }
 }
 #endif
 
-/* Pack with the kernel's packing code. */
+/* Pack `nl` lanes (one or more panels of W) with the kernel's packing code. */
 static void bft__gemm_pack_for(const bft__gemm_kernel_info *kn, int to_bf16, const float *X, size_t ldx,
                                int lane_contig, int nl, int kc, int W, float *dst)
 {
 #ifdef BFT__GEMM_X86
     if (kn->pack == BFT__PACK_BF16) { bft__gemm_pack_bf16(X, ldx, lane_contig, nl, kc, W, dst); return; }
+    if (lane_contig && !to_bf16 && W <= 32 && bft__gemm_has_avx512()) {
+        bft__gemm_pack_contig_avx512(X, ldx, nl, kc, W, dst);
+        return;
+    }
 #else
     (void)kn;
 #endif
@@ -4480,6 +4535,10 @@ typedef struct bft__gemm_args {
     bft__gemm_epi_fn epi;   /* element-wise step on finished tiles, or NULL */
     const void *ectx;
 } bft__gemm_args;
+
+/* B slivers packed per work unit: enough for long row reads when B's lanes are contiguous,
+   few enough that both threads share the packing. */
+#define BFT__GEMM_BGROUP 4
 
 /* Take the next unit of work from a shared counter (threads take work as they come free, so a
    thread that the OS delays does not hold the others back). */
@@ -4536,15 +4595,18 @@ static void bft__gemm_macro(const bft__gemm_kernel_info *kn, int kc, int mc, int
 static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
 {
     const bft__gemm_kernel_info *kn = g->kn;
-    const int MR = kn->mr, NR = kn->nr, KC = kn->kc, MC = kn->mc, NC = kn->nc;
+    const int MR = kn->mr, NR = kn->nr, KC = kn->kc, NC = kn->nc;
+    /* Work items are (row block, group of B slivers), ~3 per thread to balance the load. Row
+       blocks shrink first (down to 4 micro-panels) so that each thread packs its A rows once;
+       only then are the columns split as well (small M), each part re-packing the same A. */
+    const int MC = nt > 1 && g->M < 3 * nt * kn->mc
+                       ? bft__gemm_max(4 * MR, bft__gemm_round_up((g->M + 3 * nt - 1) / (3 * nt), MR))
+                       : kn->mc;
     const int n_ic = (g->M + MC - 1) / MC;
     float *ap = g->abuf + (size_t)tid * g->astride;
     int jc, pc, slice = 0;
     for (jc = 0; jc < g->N; jc += NC) {
         const int nc = bft__gemm_min(NC, g->N - jc), ns = (nc + NR - 1) / NR;
-        /* Work items are (row block, group of B slivers). With few row blocks (small M) the
-           columns are split too, so that both cores have work; ~3 items per thread keeps the
-           load balanced without re-packing A too often. */
         int nq = nt > 1 ? (3 * nt + n_ic - 1) / n_ic : 1;
         if (nq > ns) nq = ns;
         for (pc = 0; pc < g->K; pc += KC, slice++) {
@@ -4557,22 +4619,19 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
             /* No barrier is needed before refilling this buffer: it last held slice - 2, and every
                thread finished computing slice - 2 before it reached the barrier of slice - 1,
                which this thread has passed. */
-            while ((s = bft__gemm_take(&next[0])) < ns) {
-                const int j = jc + s * NR, nr = bft__gemm_min(NR, g->N - j);
+            while ((s = bft__gemm_take(&next[0])) < (ns + BFT__GEMM_BGROUP - 1) / BFT__GEMM_BGROUP) {
+                const int j = jc + s * BFT__GEMM_BGROUP * NR, nl = bft__gemm_min(BFT__GEMM_BGROUP * NR, jc + nc - j);
                 const float *src = g->transB ? g->B + (size_t)j * g->ldb + pc : g->B + (size_t)pc * g->ldb + j;
-                bft__gemm_pack_for(kn, g->to_bf16, src, g->ldb, !g->transB, nr, kc, NR, bp + (size_t)s * (size_t)NR * (size_t)ku);
+                bft__gemm_pack_for(kn, g->to_bf16, src, g->ldb, !g->transB, nl, kc, NR,
+                                   bp + (size_t)(j - jc) * (size_t)ku);
             }
             if (nt > 1) { BFT__OMP(barrier) } /* B panel complete before anyone uses it */
             while ((item = bft__gemm_take(&next[1])) < n_ic * nq) {
                 const int ic = (item / nq) * MC, q = item % nq;
                 const int mc = bft__gemm_min(MC, g->M - ic);
                 const int s0 = (int)((long)ns * q / nq), s1 = (int)((long)ns * (q + 1) / nq);
-                int i;
-                for (i = 0; i < mc; i += MR) {
-                    const int r = ic + i, mr = bft__gemm_min(MR, g->M - r);
-                    const float *src = g->transA ? g->A + (size_t)pc * g->lda + r : g->A + (size_t)r * g->lda + pc;
-                    bft__gemm_pack_for(kn, g->to_bf16, src, g->lda, g->transA, mr, kc, MR, ap + (size_t)i * (size_t)ku);
-                }
+                const float *src = g->transA ? g->A + (size_t)pc * g->lda + ic : g->A + (size_t)ic * g->lda + pc;
+                bft__gemm_pack_for(kn, g->to_bf16, src, g->lda, g->transA, mc, kc, MR, ap);
                 bft__gemm_macro(kn, ku, mc, nc, ap, bp, s0, s1, g->C + (size_t)ic * g->ldc + jc,
                                 g->ldc, g->alpha, beta, pc + kc == g->K ? g->epi : NULL, g->ectx, ic, jc);
             }

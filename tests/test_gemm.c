@@ -143,11 +143,12 @@ static void test_gemm_small_shapes(void)
 }
 
 
-/* Shapes that cross the cache blocks (KC = 256, MC = 128..192, NC = 3072) and BERT-like ones. */
+/* Shapes that cross the cache blocks (KC = 256..1024, MC = 48..192, B packed 4 slivers at a
+   time, NC = 3072) and BERT-like ones. */
 static const int big_shapes[][3] = {
     { 300, 300, 300 }, { 1, 300, 300 }, { 300, 1, 300 }, { 300, 300, 1 }, { 17, 3100, 65 },
     { 300, 17, 257 },  { 193, 65, 256 }, { 145, 33, 513 }, { 129, 3073, 7 }, { 64, 2, 768 },
-    { 2, 768, 64 },    { 385, 40, 600 }
+    { 2, 768, 64 },    { 385, 40, 600 }, { 77, 161, 1100 }, { 50, 70, 2053 }, { 1157, 20, 769 }
 };
 
 static void test_gemm_big_shapes(void)

@@ -1,0 +1,241 @@
+/* tools/bench_gemm.c - how fast is bft_sgemm on BERT's shapes, compared with the FMA peak.
+
+   Build:  gcc -O2 -fopenmp -o /tmp/bench_gemm tools/bench_gemm.c -lm
+   Run:    /tmp/bench_gemm [-p fp32|bf16] [-k kernel] [-r reps] [-m M]
+             -p  precision of the products (default fp32); bf16 compares with the VDPBF16PS peak
+             -k  force a kernel (avx512, avx2, neon, scalar); default: the automatic choice
+             -r  timed repetitions per shape, best kept (default 3, after one warm-up)
+             -m  only this M (default: 4096 and 2528)
+   Threads: OMP_NUM_THREADS (default: all cores).
+
+   First it measures the peak: a loop of independent FMAs on registers only, with the vector
+   width of the active kernel, on one thread and on all threads. Then, for each BERT linear layer
+   (in -> out features) and M tokens, it times the three products of training:
+      forward  Y[M,out]  = X[M,in] . W[out,in]^T          bft_sgemm(0, 1, ...)
+      dX       dX[M,in]  = dY[M,out] . W[out,in]          bft_sgemm(0, 0, ...)
+      dW       dW[out,in] += dY[M,out]^T . X[M,in]        bft_sgemm(1, 0, ..., beta = 1) */
+#define BERTFT_IMPLEMENTATION
+#include "../bertft.h"
+#include <time.h>
+
+static double now(void)
+{
+#ifdef _OPENMP
+    return omp_get_wtime();
+#else
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+#endif
+}
+
+/* ---- peak: 12 independent FMA chains (enough to cover 4-cycle latency on 2 pipes) ---- */
+#define PEAK_CHAINS 12
+static volatile float peak_sink;
+
+#if defined(BFT__GEMM_X86)
+__attribute__((target("avx512f"))) static void fma_loop_avx512(long iters)
+{
+    __m512 acc[PEAK_CHAINS], x = _mm512_set1_ps(0.999999f), y = _mm512_set1_ps(0.5f), s;
+    long i;
+    int c;
+    for (c = 0; c < PEAK_CHAINS; c++) acc[c] = _mm512_set1_ps((float)c);
+    for (i = 0; i < iters; i++) {
+        /* written out: the chains must stay in registers */
+        acc[0] = _mm512_fmadd_ps(acc[0], x, y); acc[1] = _mm512_fmadd_ps(acc[1], x, y);
+        acc[2] = _mm512_fmadd_ps(acc[2], x, y); acc[3] = _mm512_fmadd_ps(acc[3], x, y);
+        acc[4] = _mm512_fmadd_ps(acc[4], x, y); acc[5] = _mm512_fmadd_ps(acc[5], x, y);
+        acc[6] = _mm512_fmadd_ps(acc[6], x, y); acc[7] = _mm512_fmadd_ps(acc[7], x, y);
+        acc[8] = _mm512_fmadd_ps(acc[8], x, y); acc[9] = _mm512_fmadd_ps(acc[9], x, y);
+        acc[10] = _mm512_fmadd_ps(acc[10], x, y); acc[11] = _mm512_fmadd_ps(acc[11], x, y);
+    }
+    s = acc[0];
+    for (c = 1; c < PEAK_CHAINS; c++) s = _mm512_add_ps(s, acc[c]);
+    peak_sink = _mm512_reduce_add_ps(s);
+}
+__attribute__((target("avx2,fma"))) static void fma_loop_avx2(long iters)
+{
+    __m256 acc[PEAK_CHAINS], x = _mm256_set1_ps(0.999999f), y = _mm256_set1_ps(0.5f), s;
+    float t[8];
+    long i;
+    int c;
+    for (c = 0; c < PEAK_CHAINS; c++) acc[c] = _mm256_set1_ps((float)c);
+    for (i = 0; i < iters; i++) {
+        acc[0] = _mm256_fmadd_ps(acc[0], x, y); acc[1] = _mm256_fmadd_ps(acc[1], x, y);
+        acc[2] = _mm256_fmadd_ps(acc[2], x, y); acc[3] = _mm256_fmadd_ps(acc[3], x, y);
+        acc[4] = _mm256_fmadd_ps(acc[4], x, y); acc[5] = _mm256_fmadd_ps(acc[5], x, y);
+        acc[6] = _mm256_fmadd_ps(acc[6], x, y); acc[7] = _mm256_fmadd_ps(acc[7], x, y);
+        acc[8] = _mm256_fmadd_ps(acc[8], x, y); acc[9] = _mm256_fmadd_ps(acc[9], x, y);
+        acc[10] = _mm256_fmadd_ps(acc[10], x, y); acc[11] = _mm256_fmadd_ps(acc[11], x, y);
+    }
+    s = acc[0];
+    for (c = 1; c < PEAK_CHAINS; c++) s = _mm256_add_ps(s, acc[c]);
+    _mm256_storeu_ps(t, s);
+    peak_sink = t[0] + t[7];
+}
+/* VDPBF16PS: 16 lanes x 2 products x 2 flops per instruction = the FMA loop's flops x 2 */
+__attribute__((target("avx512f,avx512bw,avx512bf16"))) static void dpbf16_loop(long iters)
+{
+    __m512 acc[PEAK_CHAINS], s;
+    __m512bh x = (__m512bh)_mm512_set1_ps(0.999999f), y = (__m512bh)_mm512_set1_ps(0.5f);
+    long i;
+    int c;
+    for (c = 0; c < PEAK_CHAINS; c++) acc[c] = _mm512_set1_ps((float)c);
+    for (i = 0; i < iters; i++) {
+        acc[0] = _mm512_dpbf16_ps(acc[0], x, y); acc[1] = _mm512_dpbf16_ps(acc[1], x, y);
+        acc[2] = _mm512_dpbf16_ps(acc[2], x, y); acc[3] = _mm512_dpbf16_ps(acc[3], x, y);
+        acc[4] = _mm512_dpbf16_ps(acc[4], x, y); acc[5] = _mm512_dpbf16_ps(acc[5], x, y);
+        acc[6] = _mm512_dpbf16_ps(acc[6], x, y); acc[7] = _mm512_dpbf16_ps(acc[7], x, y);
+        acc[8] = _mm512_dpbf16_ps(acc[8], x, y); acc[9] = _mm512_dpbf16_ps(acc[9], x, y);
+        acc[10] = _mm512_dpbf16_ps(acc[10], x, y); acc[11] = _mm512_dpbf16_ps(acc[11], x, y);
+    }
+    s = acc[0];
+    for (c = 1; c < PEAK_CHAINS; c++) s = _mm512_add_ps(s, acc[c]);
+    peak_sink = _mm512_reduce_add_ps(s);
+}
+#endif
+#if defined(BFT__GEMM_NEON)
+static void fma_loop_neon(long iters)
+{
+    float32x4_t acc[PEAK_CHAINS], x = vdupq_n_f32(0.999999f), y = vdupq_n_f32(0.5f);
+    long i;
+    int c;
+    for (c = 0; c < PEAK_CHAINS; c++) acc[c] = vdupq_n_f32((float)c);
+    for (i = 0; i < iters; i++)
+        for (c = 0; c < PEAK_CHAINS; c++) acc[c] = vfmaq_f32(y, acc[c], x);
+    for (c = 1; c < PEAK_CHAINS; c++) acc[0] = vaddq_f32(acc[0], acc[c]);
+    peak_sink = vgetq_lane_f32(acc[0], 0);
+}
+#endif
+static void fma_loop_scalar(long iters)
+{
+    float acc[PEAK_CHAINS];
+    long i;
+    int c;
+    for (c = 0; c < PEAK_CHAINS; c++) acc[c] = (float)c;
+    for (i = 0; i < iters; i++)
+        for (c = 0; c < PEAK_CHAINS; c++) acc[c] = acc[c] * 0.999999f + 0.5f;
+    for (c = 1; c < PEAK_CHAINS; c++) acc[0] += acc[c];
+    peak_sink = acc[0];
+}
+
+/* Floats per vector of the kernel's instruction set, and its FMA loop. */
+static int peak_width(const char *k, void (**loop)(long))
+{
+#if defined(BFT__GEMM_X86)
+    if (!strcmp(k, "avx512bf16")) { *loop = dpbf16_loop; return 32; }
+    if (!strcmp(k, "avx512")) { *loop = fma_loop_avx512; return 16; }
+    if (!strcmp(k, "avx2")) { *loop = fma_loop_avx2; return 8; }
+#endif
+#if defined(BFT__GEMM_NEON)
+    if (!strcmp(k, "neon")) { *loop = fma_loop_neon; return 4; }
+#endif
+    (void)k;
+    *loop = fma_loop_scalar;
+    return 1;
+}
+
+/* GFLOP/s of `nt` threads each running the loop: best of 3 runs of ~0.1 s (the machine may be
+   shared; the best run is the closest to what the hardware can do). */
+static double measure_peak(void (*loop)(long), int width, int nt)
+{
+    long iters = 100000;
+    double best = 0.0;
+    int trial = 0;
+    while (trial < 3) {
+        double t0 = now(), t, gf;
+        BFT__OMP(parallel num_threads(nt))
+        loop(iters);
+        t = now() - t0;
+        if (t < 0.05) { /* too short to time: scale up and retry */
+            iters = (long)((double)iters * (t > 0.001 ? 0.1 / t : 10.0));
+            continue;
+        }
+        gf = 2.0 * width * PEAK_CHAINS * (double)iters * nt / t * 1e-9;
+        if (gf > best) best = gf;
+        trial++;
+    }
+    (void)nt;
+    return best;
+}
+
+static void fill(float *x, size_t n, float scale)
+{
+    size_t i;
+    uint64_t s = 88172645463325252ull;
+    for (i = 0; i < n; i++) {
+        s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+        x[i] = scale * ((float)(s >> 40) * (1.0f / 8388608.0f) - 1.0f);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const int layers[][2] = { { 768, 768 }, { 768, 3072 }, { 3072, 768 }, { 768, 2304 } };
+    static const char *const names[] = { "attn out 768->768", "ffn in 768->3072", "ffn out 3072->768",
+                                         "qkv 768->2304" };
+    int Ms[2] = { 4096, 2528 }, nM = 2, reps = 3, nt = 1, i, l, m, p;
+    const char *kernel = NULL;
+    bft_precision prec = BFT_FP32;
+    const char *kname;
+    void (*loop)(long);
+    int width;
+    double peak1, peakn;
+    float *X, *W, *Y, *dX, *dW;
+    size_t maxM = 4096, maxF = 3072;
+    for (i = 1; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "-k")) kernel = argv[i + 1];
+        else if (!strcmp(argv[i], "-r")) reps = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "-p")) prec = !strcmp(argv[i + 1], "bf16") ? BFT_BF16 : BFT_FP32;
+        else if (!strcmp(argv[i], "-m")) { Ms[0] = atoi(argv[i + 1]); nM = 1; maxM = (size_t)Ms[0]; }
+        else { fprintf(stderr, "usage: %s [-p fp32|bf16] [-k kernel] [-r reps] [-m M]\n", argv[0]); return 2; }
+    }
+    if (kernel && bft_gemm_set_kernel(kernel) != BFT_OK) { fprintf(stderr, "%s\n", bft_last_error()); return 1; }
+    if (reps < 1) reps = 1;
+#ifdef _OPENMP
+    nt = omp_get_max_threads();
+#endif
+    /* the kernel bf16 products use is the bf16 one when it runs natively, else the fp32 one */
+    kname = prec == BFT_BF16 && bft_gemm_native_bf16() ? "avx512bf16" : bft_gemm_kernel();
+    width = peak_width(kname, &loop);
+    peak1 = measure_peak(loop, width, 1);
+    peakn = nt > 1 ? measure_peak(loop, width, nt) : peak1;
+    printf("%s products, kernel %s%s, %d thread%s\n", prec == BFT_BF16 ? "bf16" : "fp32", kname,
+           prec == BFT_BF16 && !bft_gemm_native_bf16() ? " (bf16 emulated)" : "", nt, nt > 1 ? "s" : "");
+    printf("%s peak (register-only loop, %d multiply-adds per instruction): %.1f GFLOP/s on 1 thread, %.1f on %d\n\n",
+           width == 32 ? "VDPBF16PS" : "FMA", width, peak1, peakn, nt);
+
+    X = (float *)aligned_alloc(64, ((sizeof(float) * maxM * maxF) + 63) / 64 * 64);
+    dX = (float *)aligned_alloc(64, ((sizeof(float) * maxM * maxF) + 63) / 64 * 64);
+    Y = (float *)aligned_alloc(64, ((sizeof(float) * maxM * maxF) + 63) / 64 * 64);
+    W = (float *)aligned_alloc(64, ((sizeof(float) * maxF * maxF) + 63) / 64 * 64);
+    dW = (float *)aligned_alloc(64, ((sizeof(float) * maxF * maxF) + 63) / 64 * 64);
+    if (!X || !dX || !Y || !W || !dW) { fprintf(stderr, "out of memory\n"); return 1; }
+    fill(X, maxM * maxF, 1.0f);
+    fill(Y, maxM * maxF, 1.0f);
+    fill(W, maxF * maxF, 0.02f);
+    memset(dW, 0, sizeof(float) * maxF * maxF);
+
+    printf("%-6s %-20s %-8s %9s %9s %7s\n", "M", "layer", "product", "ms", "GFLOP/s", "%peak");
+    for (m = 0; m < nM; m++)
+        for (l = 0; l < 4; l++)
+            for (p = 0; p < 3; p++) {
+                const int M = Ms[m], in = layers[l][0], out = layers[l][1];
+                double best = 1e30, flops = 2.0 * M * in * out, gf;
+                int r;
+                for (r = 0; r <= reps; r++) { /* r == 0 is the warm-up */
+                    double t0 = now(), t;
+                    if (p == 0) bft_gemm(prec, 0, 1, M, out, in, 1.0f, X, in, W, in, 0.0f, Y, out);
+                    else if (p == 1) bft_gemm(prec, 0, 0, M, in, out, 1.0f, Y, out, W, in, 0.0f, dX, in);
+                    else bft_gemm(prec, 1, 0, out, in, M, 1.0f, Y, out, X, in, 1.0f, dW, in);
+                    t = now() - t0;
+                    if (r > 0 && t < best) best = t;
+                }
+                gf = flops / best * 1e-9;
+                printf("%-6d %-20s %-8s %9.2f %9.1f %6.1f%%\n", M, names[l],
+                       p == 0 ? "forward" : p == 1 ? "dX" : "dW", best * 1e3, gf, 100.0 * gf / peakn);
+                fflush(stdout);
+            }
+    free(X); free(dX); free(Y); free(W); free(dW);
+    return 0;
+}
