@@ -3943,7 +3943,7 @@ BERTFT_DEF bft_result bft_tokenizer_save(const bft_tokenizer *t, const char *dir
      avx512bf16 12 x 32, for BFT_BF16 products: the avx512 tile on VDPBF16PS, which takes two
                       depths per instruction (operands packed as bf16 pairs), so twice the flops
                       per cycle; other kernels emulate BFT_BF16 by rounding while they pack.
-   An optional epilogue (bias, dropout, GELU) runs on each tile as soon as it is final.
+   An optional epilogue (bias, dropout) runs on each tile as soon as it is final.
    Run-time dispatch: x86 kernels are compiled with __attribute__((target(...))) and selected with
    __builtin_cpu_supports, so one build without -march flags runs the best kernel of the CPU.
    BERTFT_NO_SIMD disables all intrinsics (portable C only). */
