@@ -4521,7 +4521,7 @@ static int bft__gemm_units(const bft__gemm_kernel_info *kn, int kc)
 }
 
 /* ---- the blocked driver ------------------------------------------------------------------------ */
-/* An element-wise step the caller wants on C (bias, dropout, GELU: see the layers). It runs on
+/* An element-wise step the caller wants on C (bias, dropout: see the layers). It runs on
    each finished mr x nr tile right after the last K slice wrote it, while the tile is still in
    L1, instead of as another pass over a C that has long left the caches. `c` points at the tile,
    whose first element is C[r0][c0]. Called from the GEMM's threads: it must not start threads. */
