@@ -3971,14 +3971,15 @@ typedef struct bft__gemm_kernel_info {
     int nc;                 /* columns per B panel (multiple of nr): KC x NC floats in L2/L3 */
     bft__gemm_ukr_fn ukr;
     int (*can_run)(void);   /* does this CPU support it */
-    int pack;               /* packing code: BFT__PACK_C (portable) or BFT__PACK_BF16 (pairs) */
+    int pack;               /* packing code: BFT__PACK_C (portable), _AVX512 (fp32), _BF16 (pairs) */
 } bft__gemm_kernel_info;
 
 /* How operands are packed. PACK_BF16 kernels read, for each pair of depths (2p, 2p+1), one 32-bit
    word per lane holding both bf16 values (low half = even depth): the layout VDPBF16PS consumes.
    Their `kc` counts depths, the micro-kernel's loop count is pairs. */
 #define BFT__PACK_C 0
-#define BFT__PACK_BF16 1
+#define BFT__PACK_AVX512 1
+#define BFT__PACK_BF16 2
 
 #define BFT__GEMM_MAX_TILE (12 * 32) /* largest mr * nr of any kernel (edge-tile buffer) */
 
@@ -4205,7 +4206,7 @@ static const bft__gemm_kernel_info bft__gemm_table[] = {
     /* bf16 first: it is the default for BFT_BF16 products only (bft__gemm_active skips it for
        fp32) */
     { "avx512bf16", 12, 32, 1024, 192, 3072, bft__gemm_ukr_avx512bf16, bft__gemm_has_avx512bf16, BFT__PACK_BF16 },
-    { "avx512", 12, 32, 768, 192, 3072, bft__gemm_ukr_avx512, bft__gemm_has_avx512, BFT__PACK_C },
+    { "avx512", 12, 32, 768, 192, 3072, bft__gemm_ukr_avx512, bft__gemm_has_avx512, BFT__PACK_AVX512 },
     { "avx2", 6, 16, 256, 144, 3072, bft__gemm_ukr_avx2, bft__gemm_has_avx2, BFT__PACK_C },
 #endif
 #ifdef BFT__GEMM_NEON
@@ -4385,9 +4386,8 @@ static void bft__prefetch_rows(const float *x, size_t ldx, int rows, int n)
     }
 }
 
-
-/* bft__gemm_pack for lane_contig operands and W <= 32, on AVX-512: two masked loads and stores
-   per depth and panel instead of a library call per 12 floats. */
+/* bft__gemm_pack for lane_contig operands (W <= 32), on AVX-512: two masked loads and stores per
+   depth and panel instead of a library call per 12 floats. */
 __attribute__((target("avx512f")))
 static void bft__gemm_pack_contig_avx512(const float *X, size_t ldx, int nl, int kc, int W, float *dst)
 {
@@ -4406,13 +4406,11 @@ static void bft__gemm_pack_contig_avx512(const float *X, size_t ldx, int nl, int
         }
     }
 }
-#endif
 
-#ifdef BFT__GEMM_X86
 /* bf16 packing converts as it copies. Where lanes are rows (A not transposed, B transposed: the
    forward x . W^T has both) it is also a transpose, done on 16 x 16 blocks in registers: 16 loads,
    64 shuffles, 16 stores. (For fp32 the same transpose measured no faster than the plain loop,
-   whose speed is set by its reads, so fp32 packs with bft__gemm_pack.) */
+   whose speed is set by its reads, so fp32 transposes with bft__gemm_pack.) */
 __attribute__((target("avx512f")))
 static void bft__tr16x16(__m512 *r)
 {
@@ -4504,7 +4502,7 @@ static void bft__gemm_pack_for(const bft__gemm_kernel_info *kn, int to_bf16, con
 {
 #ifdef BFT__GEMM_X86
     if (kn->pack == BFT__PACK_BF16) { bft__gemm_pack_bf16(X, ldx, lane_contig, nl, kc, W, dst); return; }
-    if (lane_contig && !to_bf16 && W <= 32 && bft__gemm_has_avx512()) {
+    if (kn->pack == BFT__PACK_AVX512 && lane_contig && !to_bf16) {
         bft__gemm_pack_contig_avx512(X, ldx, nl, kc, W, dst);
         return;
     }
@@ -5158,30 +5156,23 @@ __attribute__((target("avx512f"))) static __m512 bft__erfcf16(__m512 z)
     return _mm512_mask_sub_ps(ans, _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ), _mm512_set1_ps(2.0f), ans);
 }
 
-/* GELU over an mr x nr tile: out = GELU(x), or out = dout * GELU'(x) with bwd (row strides ldo,
-   ldx, ldd; a plain array is one row). Each vector's erfc + exp is a long dependent chain: the
-   loop has no other dependences, so many vectors are in flight at once and hide its latency. */
-__attribute__((target("avx512f")))
-static void bft__gelu_tile16(float *out, size_t ldo, const float *x, size_t ldx, const float *dout, size_t ldd,
-                             int mr, int nr, int bwd)
+/* x[0:n] -> GELU (bwd == 0) or dout * GELU' (bwd == 1); n a multiple of 16. Each vector's erfc +
+   exp is a long dependent chain; the iterations are independent, so many are in flight at once. */
+__attribute__((target("avx512f"))) static void bft__gelu16(float *out, const float *x, const float *dout, size_t n, int bwd)
 {
     const __m512 half = _mm512_set1_ps(0.5f), nrs2 = _mm512_set1_ps(-0.70710678118654752f);
-    int i, j;
-    for (i = 0; i < mr; i++)
-        for (j = 0; j < nr; j += 16) {
-            const __mmask16 lm = bft__mask16(nr - j);
-            const __m512 v = _mm512_maskz_loadu_ps(lm, x + (size_t)i * ldx + j);
-            const __m512 cdf = _mm512_mul_ps(half, bft__erfcf16(_mm512_mul_ps(v, nrs2)));
-            if (!bwd) {
-                _mm512_mask_storeu_ps(out + (size_t)i * ldo + j, lm, _mm512_mul_ps(v, cdf));
-            } else {
-                __m512 pdf = _mm512_mul_ps(bft__expf16(_mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(-0.5f), v), v)),
-                                           _mm512_set1_ps(0.39894228040143268f));
-                _mm512_mask_storeu_ps(out + (size_t)i * ldo + j, lm,
-                                      _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, dout + (size_t)i * ldd + j),
-                                                    _mm512_fmadd_ps(v, pdf, cdf)));
-            }
+    size_t i;
+    for (i = 0; i < n; i += 16) {
+        const __m512 v = _mm512_loadu_ps(x + i);
+        const __m512 cdf = _mm512_mul_ps(half, bft__erfcf16(_mm512_mul_ps(v, nrs2)));
+        if (!bwd) {
+            _mm512_storeu_ps(out + i, _mm512_mul_ps(v, cdf));
+        } else {
+            __m512 pdf = _mm512_mul_ps(bft__expf16(_mm512_mul_ps(_mm512_mul_ps(_mm512_set1_ps(-0.5f), v), v)),
+                                       _mm512_set1_ps(0.39894228040143268f));
+            _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_loadu_ps(dout + i), _mm512_fmadd_ps(v, pdf, cdf)));
         }
+    }
 }
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
@@ -5207,7 +5198,7 @@ static void bft__gelu_span(float *out, const float *x, const float *dout, size_t
 #ifdef BFT__GEMM_X86
     if (simd) {
         i = n & ~(size_t)15;
-        if (i) bft__gelu_tile16(out, 0, x, 0, dout, 0, 1, (int)i, bwd);
+        bft__gelu16(out, x, dout, i, bwd);
     }
 #else
     (void)simd;
@@ -5233,8 +5224,8 @@ static void bft__gelu_run(float *out, const float *x, const float *dout, size_t 
 
 static void bft__gelu_fwd(float *out, const float *x, size_t n) { bft__gelu_run(out, x, NULL, n, 0); }
 
-/* Its backward, d/dx [x Phi(x)] = Phi(x) + x phi(x), runs as bft__gelu_run(dx, x, dout, n, 1) (dx may
-   alias dout), right after the GEMM that produces dout (bft__linear_bwd). */
+/* d/dx [x Phi(x)] = Phi(x) + x phi(x); dx may alias dout. */
+static void bft__gelu_bwd(float *dx, const float *x, const float *dout, size_t n) { bft__gelu_run(dx, x, dout, n, 1); }
 
 /* What a linear layer does to its output besides the product, in this order: + bias, dropout.
    Run by the GEMM on each finished tile (bft__gemm_epi_fn): element-wise, so each element gets
@@ -5302,8 +5293,7 @@ static void bft__linear_fwd(bft_precision pr, float *out, const float *x, const 
     bft__linear_fwd_ex(pr, out, x, W, N, IC, OC, &e);
 }
 
-/* dx[N,IC] = dout . W (beta = 1 adds to dx, for residual branches), then dx *= GELU'(gelu_x)
-   when gelu_x is not NULL (the layer's input was GELU(gelu_x)); dW[OC,IC] += dout^T . x,
+/* dx[N,IC] = dout . W (beta = 1 adds to dx, for residual branches), dW[OC,IC] += dout^T . x,
    db[OC] += column sums of dout. */
 #ifdef BFT__GEMM_X86
 /* db[0:nc] += sum over N rows of x[n * ld + 0:nc], nc <= 64: each column summed in row order, as
@@ -5328,14 +5318,11 @@ __attribute__((target("avx512f"))) static void bft__colsum16(float *db, const fl
 #endif
 
 static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *dW, float *db, const float *dout,
-                            const float *x, const float *W, int N, int IC, int OC, const float *gelu_x)
+                            const float *x, const float *W, int N, int IC, int OC)
 {
     int c0, simd = bft__cpu_avx512();
     (void)simd;
-    if (dx) {
-        bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
-        if (gelu_x) bft__gelu_run(dx, gelu_x, dx, (size_t)N * IC, 1);
-    }
+    if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
     bft_gemm(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC);
     /* column sums in blocks of 64 columns (a cache line per row for each 16) */
     BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
@@ -5983,10 +5970,10 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
     t2 = a->dt2;
 
     /* classifier and its dropout, then the pooler (tanh' = 1 - tanh^2); dcls ends as d(pre-tanh) */
-    bft__linear_bwd(m->precision, a->dcls, 0.0f, m->g.cls_w, m->g.cls_b, a->dlogits, a->cls_in, m->p.cls_w, B, C, NL, NULL);
+    bft__linear_bwd(m->precision, a->dcls, 0.0f, m->g.cls_w, m->g.cls_b, a->dlogits, a->cls_in, m->p.cls_w, B, C, NL);
     if (drop && pc > 0) bft__dropout(a->dcls, (size_t)B * C, pc, a->drop_keys[1], 0);
     for (n = 0; n < B * C; n++) a->dcls[n] *= 1.0f - a->pooled[n] * a->pooled[n];
-    bft__linear_bwd(m->precision, a->dpool, 0.0f, m->g.pool_w, m->g.pool_b, a->dcls, a->pool_in, m->p.pool_w, B, C, C, NULL);
+    bft__linear_bwd(m->precision, a->dpool, 0.0f, m->g.pool_w, m->g.pool_b, a->dcls, a->pool_in, m->p.pool_w, B, C, C);
     /* the pooler read hidden[L] at t = 0; every other position gets no gradient from the head */
     memset(dh, 0, (size_t)N * C * sizeof(float));
     for (n = 0; n < B; n++) memcpy(dh + (size_t)n * T * C, a->dpool + (size_t)n * C, (size_t)C * sizeof(float));
@@ -6001,15 +5988,16 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
         if (drop && ph > 0) bft__dropout(t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 2], 0);
         bft__gelu_fwd(a->inter_act, v.inter_pre, (size_t)N * I);
-        bft__linear_bwd(m->precision, a->dinter, 0.0f, g->o_w, g->o_b, t2, a->inter_act, w->o_w, N, I, C, v.inter_pre);
+        bft__linear_bwd(m->precision, a->dinter, 0.0f, g->o_w, g->o_b, t2, a->inter_act, w->o_w, N, I, C);
+        bft__gelu_bwd(a->dinter, v.inter_pre, a->dinter, (size_t)N * I);
         /* d(ln1_out) = residual (t1) + intermediate branch */
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
-        bft__linear_bwd(m->precision, t2, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I, NULL);
+        bft__linear_bwd(m->precision, t2, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I);
         /* attention output LayerNorm; its input was dropout(dense(ctx)) + x */
         bft__layernorm_bwd(t1, g->ln1_w, g->ln1_b, t2, v.ln1_in, v.ln1_mean, v.ln1_rstd, w->ln1_w, N, C);
         memcpy(t2, t1, (size_t)N * C * sizeof(float));
         if (drop && ph > 0) bft__dropout(t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 1], 0);
-        bft__linear_bwd(m->precision, dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, t2, v.ctx, w->ao_w, N, C, C, NULL);
+        bft__linear_bwd(m->precision, dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, t2, v.ctx, w->ao_w, N, C, C);
         BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * T * T * D > 262144))
         for (bh = 0; bh < B * H; bh++) {
             int bi = bh / H, h = bh % H;
@@ -6021,7 +6009,7 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
                                    a->drop_keys[2 + 3 * l], (size_t)bh * T * T, drop ? pa : 0.0f, T, D);
         }
         /* d(x) = residual (t1) + the q/k/v branch, through the fused [3C, C] weight */
-        bft__linear_bwd(m->precision, t1, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C, NULL);
+        bft__linear_bwd(m->precision, t1, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C);
         swap = dh; dh = t1; t1 = swap;
     }
 
