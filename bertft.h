@@ -4027,8 +4027,11 @@ static int bft__gemm_has_avx2(void)
 }
 
 /* C is only touched after the k loop; fetching its 12 x 32 tile first hides the cache misses of
-   the write-back (C is usually far bigger than L2) */
-static void bft__gemm_prefetch_c(const float *cp, size_t ldc)
+   the write-back (C is usually far bigger than L2). BFT__INLINE (always_inline) is required, not
+   a hint: a separate function made of prefetches alone is "const" to GCC's IPA (a prefetch has no
+   side effect), and GCC 12 then deleted every call to it, silently, as a call whose result is
+   unused. This applies to bft__prefetch_rows as well. */
+BFT__INLINE void bft__gemm_prefetch_c(const float *cp, size_t ldc)
 {
     int k;
     for (k = 0; k < 12; k++) {
@@ -4373,11 +4376,12 @@ static void bft__gemm_pack(const float *X, size_t ldx, int lane_contig, int nl, 
 static __mmask16 bft__mask16(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? (__mmask16)0 : (__mmask16)((1u << n) - 1u); }
 
 /* Row-by-row packs read a short span of each of many rows: the hardware prefetchers do not
-   follow that, so fetch the span of the row BFT__PACK_AHEAD rows further ahead. */
+   follow that, so fetch the span of the row BFT__PACK_AHEAD rows further ahead. (Inlined: see
+   bft__gemm_prefetch_c.) */
 #ifndef BFT__PACK_AHEAD
 #define BFT__PACK_AHEAD 8
 #endif
-static void bft__prefetch_rows(const float *x, size_t ldx, int rows, int n)
+BFT__INLINE void bft__prefetch_rows(const float *x, size_t ldx, int rows, int n)
 {
     int r, l;
     for (r = 0; r < rows; r++, x += ldx) {
