@@ -4340,9 +4340,11 @@ BERTFT_DEF float bft_round_bf16(float x)
    depth k goes to dst[(l / W) * W * kc + k * W + l % W]; the last panel's lanes past nl are zero.
    A lane is a row of op(A) or a column of op(B). `lane_contig`: lane l of depth k is at
    X[k * ldx + l] (A transposed, B not transposed); otherwise at X[l * ldx + k]. X points at the
-   block's first element. `to_bf16`: round each value to bf16 (emulated BFT_BF16 products). */
+   block's first element. `to_bf16`: round each value to bf16 (emulated BFT_BF16 products).
+   `sum` (lane_contig only; NULL: none): sum[l] += each lane's values, in depth order, before
+   any rounding (the bias gradient, summed while the weight gradient's dY^T is read anyway). */
 static void bft__gemm_pack(const float *X, size_t ldx, int lane_contig, int nl, int kc, int W,
-                           float *dst, int to_bf16)
+                           float *dst, int to_bf16, float *sum)
 {
     const int np = (nl + W - 1) / W;
     const size_t pstride = (size_t)W * (size_t)kc;
@@ -4356,6 +4358,8 @@ static void bft__gemm_pack(const float *X, size_t ldx, int lane_contig, int nl, 
                 const int n = bft__gemm_min(W, nl - q * W);
                 memcpy(d, src, sizeof(float) * (size_t)n); /* a loop here stays scalar at -O2 */
                 for (l = n; l < W; l++) d[l] = 0.0f;
+                if (sum)
+                    for (l = 0; l < n; l++) sum[q * W + l] += src[l];
             }
     } else {
         for (q = 0; q < np; q++) {
@@ -4390,10 +4394,17 @@ BFT__INLINE void bft__prefetch_rows(const float *x, size_t ldx, int rows, int n)
     }
 }
 
-/* bft__gemm_pack for lane_contig operands (W <= 32), on AVX-512: two masked loads and stores per
-   depth and panel instead of a library call per 12 floats. */
+/* sum[0:16] += v in the lanes of m: the packs' fused lane sums (see bft__gemm_pack) */
 __attribute__((target("avx512f")))
-static void bft__gemm_pack_contig_avx512(const float *X, size_t ldx, int nl, int kc, int W, float *dst)
+static void bft__sum16(float *sum, __mmask16 m, __m512 v)
+{
+    _mm512_mask_storeu_ps(sum, m, _mm512_add_ps(_mm512_maskz_loadu_ps(m, sum), v));
+}
+
+/* bft__gemm_pack for lane_contig operands (W <= 32; W <= 16 with `sum`), on AVX-512: two masked
+   loads and stores per depth and panel instead of a library call per 12 floats. */
+__attribute__((target("avx512f")))
+static void bft__gemm_pack_contig_avx512(const float *X, size_t ldx, int nl, int kc, int W, float *dst, float *sum)
 {
     const int np = (nl + W - 1) / W;
     const size_t pstride = (size_t)W * (size_t)kc;
@@ -4405,8 +4416,10 @@ static void bft__gemm_pack_contig_avx512(const float *X, size_t ldx, int nl, int
         if (k + BFT__PACK_AHEAD < kc) bft__prefetch_rows(src + BFT__PACK_AHEAD * ldx, ldx, 1, nl);
         for (q = 0; q < np; q++, src += W, d += pstride) {
             const int n = nl - q * W;
-            _mm512_mask_storeu_ps(d, s0, _mm512_maskz_loadu_ps(bft__mask16(n), src));
+            const __m512 v = _mm512_maskz_loadu_ps(bft__mask16(n), src);
+            _mm512_mask_storeu_ps(d, s0, v);
             if (W > 16) _mm512_mask_storeu_ps(d + 16, s1, _mm512_maskz_loadu_ps(bft__mask16(n - 16), src + 16));
+            if (sum) bft__sum16(sum + q * W, bft__mask16(bft__gemm_min(n, W)), v); /* W <= 16 */
         }
     }
 }
@@ -4448,7 +4461,8 @@ static void bft__tr16x16(__m512 *r)
    | bf16(x(2p + 1, l')) << 16 with l' = q * W + l, where x(k, l') is the operand at depth k of
    lane l' (zero past kc or nl). VCVTNE2PS2BF16 rounds. */
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
-static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int nl, int kc, int W, float *dst)
+static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int nl, int kc, int W, float *dst,
+                                float *sum)
 {
     static const uint16_t inter[32] = { 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
                                         8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31 };
@@ -4468,6 +4482,11 @@ static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int
                     const __m512 v0 = _mm512_maskz_loadu_ps(lm, r0 + l);
                     const __m512 v1 = has1 ? _mm512_maskz_loadu_ps(lm, r1 + l) : _mm512_setzero_ps();
                     __m512i w = (__m512i)_mm512_cvtne2ps_pbh(v1, v0); /* words: v0[0..15], v1[0..15] */
+                    if (sum) { /* depth order: row 2p, then 2p + 1 */
+                        const __mmask16 sm = lm & bft__mask16(W - l0);
+                        bft__sum16(sum + l, sm, v0);
+                        if (has1) bft__sum16(sum + l, sm, v1);
+                    }
                     w = _mm512_permutexvar_epi16(idx, w);
                     _mm512_mask_storeu_epi32(dst + q * pstride + (size_t)p * W + l0, bft__mask16(W - l0), w);
                 }
@@ -4500,20 +4519,21 @@ static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int
 }
 #endif
 
-/* Pack `nl` lanes (one or more panels of W) with the kernel's packing code. */
+/* Pack `nl` lanes (one or more panels of W) with the kernel's packing code; `sum` as in
+   bft__gemm_pack. */
 static void bft__gemm_pack_for(const bft__gemm_kernel_info *kn, int to_bf16, const float *X, size_t ldx,
-                               int lane_contig, int nl, int kc, int W, float *dst)
+                               int lane_contig, int nl, int kc, int W, float *dst, float *sum)
 {
 #ifdef BFT__GEMM_X86
-    if (kn->pack == BFT__PACK_BF16) { bft__gemm_pack_bf16(X, ldx, lane_contig, nl, kc, W, dst); return; }
-    if (kn->pack == BFT__PACK_AVX512 && lane_contig && !to_bf16) {
-        bft__gemm_pack_contig_avx512(X, ldx, nl, kc, W, dst);
+    if (kn->pack == BFT__PACK_BF16) { bft__gemm_pack_bf16(X, ldx, lane_contig, nl, kc, W, dst, sum); return; }
+    if (kn->pack == BFT__PACK_AVX512 && lane_contig && !to_bf16 && (!sum || W <= 16)) {
+        bft__gemm_pack_contig_avx512(X, ldx, nl, kc, W, dst, sum);
         return;
     }
 #else
     (void)kn;
 #endif
-    bft__gemm_pack(X, ldx, lane_contig, nl, kc, W, dst, to_bf16);
+    bft__gemm_pack(X, ldx, lane_contig, nl, kc, W, dst, to_bf16, sum);
 }
 
 /* Depth units of a packed sliver: depths, or pairs of depths for bf16-pair kernels. */
@@ -4541,6 +4561,7 @@ typedef struct bft__gemm_args {
     size_t astride;
     int *next;              /* 2 work counters per slice: B slivers to pack, items to compute */
     int to_bf16;            /* emulated bf16: round operands while packing */
+    float *asum;            /* NULL, or asum[i] += sum over K of op(A)[i][k] (see bft__gemm_sum) */
     bft__gemm_epi_fn epi;   /* element-wise step on finished tiles, or NULL */
     const void *ectx;
 } bft__gemm_args;
@@ -4599,25 +4620,35 @@ static void bft__gemm_macro(const bft__gemm_kernel_info *kn, int kc, int mc, int
     }
 }
 
+/* How the work is cut: items are (row block, group of B slivers), ~3 per thread to balance the
+   load. Row blocks (MC rows) shrink first, down to 4 micro-panels, so that each thread packs
+   its A rows once; only then are the columns split as well (small M: nq > 1 groups per panel
+   of nc columns), each group re-packing the same A block. */
+static int bft__gemm_mc(const bft__gemm_kernel_info *kn, int M, int nt)
+{
+    return nt > 1 && M < 3 * nt * kn->mc ? bft__gemm_max(4 * kn->mr, bft__gemm_round_up((M + 3 * nt - 1) / (3 * nt), kn->mr))
+                                         : kn->mc;
+}
+
+static int bft__gemm_nq(const bft__gemm_kernel_info *kn, int M, int nc, int nt)
+{
+    const int n_ic = (M + bft__gemm_mc(kn, M, nt) - 1) / bft__gemm_mc(kn, M, nt), ns = (nc + kn->nr - 1) / kn->nr;
+    const int nq = nt > 1 ? (3 * nt + n_ic - 1) / n_ic : 1;
+    return nq < ns ? nq : ns;
+}
+
 /* The work of thread `tid` of `nt`. Called by every thread of the team with the same arguments;
    nt == 1 runs everything without any OpenMP construct (safe inside the caller's parallel loop). */
 static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
 {
     const bft__gemm_kernel_info *kn = g->kn;
     const int MR = kn->mr, NR = kn->nr, KC = kn->kc, NC = kn->nc;
-    /* Work items are (row block, group of B slivers), ~3 per thread to balance the load. Row
-       blocks shrink first (down to 4 micro-panels) so that each thread packs its A rows once;
-       only then are the columns split as well (small M), each part re-packing the same A. */
-    const int MC = nt > 1 && g->M < 3 * nt * kn->mc
-                       ? bft__gemm_max(4 * MR, bft__gemm_round_up((g->M + 3 * nt - 1) / (3 * nt), MR))
-                       : kn->mc;
-    const int n_ic = (g->M + MC - 1) / MC;
+    const int MC = bft__gemm_mc(kn, g->M, nt), n_ic = (g->M + MC - 1) / MC;
     float *ap = g->abuf + (size_t)tid * g->astride;
     int jc, pc, slice = 0;
     for (jc = 0; jc < g->N; jc += NC) {
         const int nc = bft__gemm_min(NC, g->N - jc), ns = (nc + NR - 1) / NR;
-        int nq = nt > 1 ? (3 * nt + n_ic - 1) / n_ic : 1;
-        if (nq > ns) nq = ns;
+        const int nq = bft__gemm_nq(kn, g->M, nc, nt);
         for (pc = 0; pc < g->K; pc += KC, slice++) {
             const int kc = bft__gemm_min(KC, g->K - pc), ku = bft__gemm_units(kn, kc);
             /* slice 0 applies the caller's beta; later slices add to what is there */
@@ -4632,7 +4663,7 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
                 const int j = jc + s * BFT__GEMM_BGROUP * NR, nl = bft__gemm_min(BFT__GEMM_BGROUP * NR, jc + nc - j);
                 const float *src = g->transB ? g->B + (size_t)j * g->ldb + pc : g->B + (size_t)pc * g->ldb + j;
                 bft__gemm_pack_for(kn, g->to_bf16, src, g->ldb, !g->transB, nl, kc, NR,
-                                   bp + (size_t)(j - jc) * (size_t)ku);
+                                   bp + (size_t)(j - jc) * (size_t)ku, NULL);
             }
             if (nt > 1) { BFT__OMP(barrier) } /* B panel complete before anyone uses it */
             while ((item = bft__gemm_take(&next[1])) < n_ic * nq) {
@@ -4640,7 +4671,9 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
                 const int mc = bft__gemm_min(MC, g->M - ic);
                 const int s0 = (int)((long)ns * q / nq), s1 = (int)((long)ns * (q + 1) / nq);
                 const float *src = g->transA ? g->A + (size_t)pc * g->lda + ic : g->A + (size_t)ic * g->lda + pc;
-                bft__gemm_pack_for(kn, g->to_bf16, src, g->lda, g->transA, mc, kc, MR, ap);
+                /* each A element is packed exactly once when asum is set (bft__gemm_sum); the
+                   slices' barriers keep every lane's sum in depth order */
+                bft__gemm_pack_for(kn, g->to_bf16, src, g->lda, g->transA, mc, kc, MR, ap, g->asum ? g->asum + ic : NULL);
                 bft__gemm_macro(kn, ku, mc, nc, ap, bp, s0, s1, g->C + (size_t)ic * g->ldc + jc,
                                 g->ldc, g->alpha, beta, pc + kc == g->K ? g->epi : NULL, g->ectx, ic, jc);
             }
@@ -4679,27 +4712,32 @@ BERTFT_DEF void bft_gemm_release_workspace(void)
     bft__gemm_ws_size = 0;
 }
 
-/* bft_gemm, then epi(ectx, ...) on every tile of C once it holds its final values. */
-static void bft__gemm_epi(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
-                          const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
-                          bft__gemm_epi_fn epi, const void *ectx)
+/* bft_gemm, then epi(ectx, ...) on every tile of C once it holds its final values; and, when
+   asum != NULL and A is transposed, asum[i] += sum over k of A[k][i] (in k order, unrounded) as
+   A is packed, when that packs each element of A once. Returns 1 if it added to asum, else 0
+   (the caller sums itself). */
+static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
+                         const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
+                         bft__gemm_epi_fn epi, const void *ectx, float *asum)
 {
     bft__gemm_args g;
     const bft__gemm_kernel_info *kn;
     int nt, kcm, mcm, ncm, nbbuf;
     size_t bsize, nslices, total;
     void *mem;
-    if (M <= 0 || N <= 0) return;
+    if (M <= 0 || N <= 0) return 0;
     BERTFT_ASSERT(ldc >= N);
     if (K <= 0 || alpha == 0.0f) {
         bft__gemm_scale(M, N, beta, C, (size_t)ldc);
         if (epi) epi(ectx, C, (size_t)ldc, 0, 0, M, N); /* the whole of C is one finished tile */
-        return;
+        return 0;
     }
     BERTFT_ASSERT(lda >= (transA ? M : K) && ldb >= (transB ? K : N));
 
     kn = bft__gemm_active(prec);
     nt = bft__gemm_threads(M, N, K);
+    /* one panel of columns and one column group: every A element is packed once */
+    if (asum && (!transA || N > kn->nc || bft__gemm_nq(kn, M, N, nt) != 1)) asum = NULL;
     kcm = bft__gemm_units(kn, bft__gemm_min(K, kn->kc));
     mcm = bft__gemm_round_up(bft__gemm_min(M, kn->mc), kn->mr);
     ncm = bft__gemm_round_up(bft__gemm_min(N, kn->nc), kn->nr);
@@ -4719,7 +4757,7 @@ static void bft__gemm_epi(bft_precision prec, int transA, int transB, int M, int
     if (!mem) { /* out of memory: slow but correct (bft_sgemm cannot report errors) */
         bft__gemm_ref(prec == BFT_BF16, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         if (epi) epi(ectx, C, (size_t)ldc, 0, 0, M, N);
-        return;
+        return 0;
     }
     g.to_bf16 = prec == BFT_BF16 && kn->pack != BFT__PACK_BF16;
     g.bbuf[0] = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
@@ -4734,6 +4772,7 @@ static void bft__gemm_epi(bft_precision prec, int transA, int transB, int M, int
     g.A = A; g.B = B; g.C = C;
     g.lda = (size_t)lda; g.ldb = (size_t)ldb; g.ldc = (size_t)ldc;
     g.epi = epi; g.ectx = ectx;
+    g.asum = asum;
 
 #ifdef _OPENMP
     if (nt > 1) {
@@ -4742,6 +4781,14 @@ static void bft__gemm_epi(bft_precision prec, int transA, int transB, int M, int
     } else
 #endif
         bft__gemm_thread(&g, 0, 1);
+    return asum != NULL;
+}
+
+static void bft__gemm_epi(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
+                          const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
+                          bft__gemm_epi_fn epi, const void *ectx)
+{
+    (void)bft__gemm_run(prec, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, epi, ectx, NULL);
 }
 
 BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
@@ -5327,7 +5374,8 @@ static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *d
     int c0, simd = bft__cpu_avx512();
     (void)simd;
     if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
-    bft_gemm(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC);
+    /* db, while the dW product packs dout^T, when it can; else a pass of its own */
+    if (bft__gemm_run(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC, NULL, NULL, db)) return;
     /* column sums in blocks of 64 columns (a cache line per row for each 16) */
     BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
     for (c0 = 0; c0 < OC; c0 += 64) {

@@ -279,6 +279,68 @@ static void test_gemm_threads(void)
 #endif
 }
 
+/* The bias gradient summed while the dW product packs dY^T (bft__gemm_run's asum): for 1-3
+   threads, when it is fused the sums must be bitwise those of a serial loop in k order (what the
+   separate pass computes), unrounded in bf16; when it is not (the call returns 0), untouched.
+   The product itself must stay right either way. */
+static void test_gemm_lane_sums(void)
+{
+    static const int sh[][3] = { /* M, N, K (A transposed: K rows of M) */
+        { 768, 200, 1100 }, { 100, 50, 301 }, { 2, 768, 4096 }, { 13, 40, 7 }, { 3000, 64, 80 }
+    };
+    int s, nt, fused_any = 0, saved = 1;
+#ifdef _OPENMP
+    saved = omp_get_max_threads();
+#endif
+    for (s = 0; s < (int)(sizeof sh / sizeof sh[0]); s++) {
+        prob p;
+        size_t n;
+        int i, k;
+        float *want = (float *)malloc(sizeof(float) * (size_t)sh[s][0]);
+        prob_init(&p, 1, 0, sh[s][0], sh[s][1], sh[s][2], s % 3, 1.0f, 1.0f);
+        n = (size_t)p.M * (size_t)p.ldc;
+        for (i = 0; i < p.M; i++) {
+            want[i] = 0.5f * (float)(i % 7) - 1.0f; /* a running sum, as db accumulates */
+            for (k = 0; k < p.K; k++) want[i] += p.A[(size_t)k * p.lda + i];
+        }
+        for (nt = 1; nt <= 3; nt++) {
+            float *C = (float *)malloc(n * sizeof(float)), *sum = (float *)malloc(sizeof(float) * (size_t)p.M);
+            int did, bad = -1;
+            memcpy(C, p.C0, n * sizeof(float));
+            for (i = 0; i < p.M; i++) sum[i] = 0.5f * (float)(i % 7) - 1.0f;
+#ifdef _OPENMP
+            omp_set_num_threads(nt);
+#else
+            if (nt > 1) { free(C); free(sum); break; }
+#endif
+            did = bft__gemm_run(cur_prec, 1, 0, p.M, p.N, p.K, 1.0f, p.A, p.lda, p.B, p.ldb, 1.0f, C, p.ldc, NULL, NULL, sum);
+            fused_any |= did;
+            for (i = 0; i < p.M && bad < 0; i++)
+                if (did ? memcmp(&sum[i], &want[i], sizeof(float)) != 0 : sum[i] != 0.5f * (float)(i % 7) - 1.0f) bad = i;
+            CHECK(bad < 0, "%s: %dx%dx%d, %d threads, fused %d: sum[%d] = %.9g, want %.9g", cur_kernel, p.M, p.N,
+                  p.K, nt, did, bad, bad >= 0 ? sum[bad] : 0.0, bad >= 0 ? (did ? want[bad] : 0.5f * (float)(bad % 7) - 1.0f) : 0.0);
+            for (i = 0; i < (int)n; i++) {
+                const int r = i / p.ldc, c = i % p.ldc;
+                if (c < p.N) {
+                    const double tol = (p.K + 4) * (double)FLT_EPSILON * p.bound[(size_t)r * p.N + c] + 1e-30;
+                    if (!(fabs(C[i] - p.ref[(size_t)r * p.N + c]) <= tol)) {
+                        CHECK(0, "%s: %dx%dx%d with sums: C[%d,%d] wrong", cur_kernel, p.M, p.N, p.K, r, c);
+                        break;
+                    }
+                }
+            }
+            free(C);
+            free(sum);
+        }
+#ifdef _OPENMP
+        omp_set_num_threads(saved);
+#endif
+        free(want);
+        prob_free(&p);
+    }
+    CHECK(fused_any, "%s: no shape took the fused sums", cur_kernel);
+}
+
 /* The reference itself (used as the fallback when packing buffers cannot be allocated). */
 static void test_gemm_reference(void)
 {
@@ -399,6 +461,7 @@ int main(void)
             RUN_KERNEL_TEST(test_gemm_big_shapes, kname);
             RUN_KERNEL_TEST(test_gemm_attention_strides, kname);
             RUN_KERNEL_TEST(test_gemm_threads, kname);
+            RUN_KERNEL_TEST(test_gemm_lane_sums, kname);
         }
     }
     cur_prec = BFT_FP32;
