@@ -6077,7 +6077,6 @@ BERTFT_DEF bft_result bft_clip_grad_norm(bft_model *m, float max_norm, float *to
 {
     double s = 0;
     float norm, coef;
-    size_t i;
     if (!m->grads) { if (total_norm) *total_norm = 0; return BFT_OK; }
     /* fixed-size chunks summed in order: the same result for any thread count */
     {
@@ -6087,9 +6086,19 @@ BERTFT_DEF bft_result bft_clip_grad_norm(bft_model *m, float max_norm, float *to
         BFT__OMP(parallel for schedule(static) if (nch > 1))
         for (k = 0; k < nch; k++) {
             size_t a0 = (size_t)k * (size_t)chunk, a1 = a0 + (size_t)chunk < m->num_params ? a0 + (size_t)chunk : m->num_params, j;
-            double acc = 0;
-            for (j = a0; j < a1; j++) acc += (double)m->grads[j] * m->grads[j];
-            part[k] = acc;
+            const float *g = m->grads;
+            /* 8 sums side by side: one running sum is a chain of dependent adds (4 cycles each),
+               which made this pass 5x slower than reading the gradients. Squares of floats are
+               exact in double, so only the order of the additions differs. */
+            double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+            for (j = a0; j + 8 <= a1; j += 8) {
+                s0 += (double)g[j] * g[j]; s1 += (double)g[j + 1] * g[j + 1];
+                s2 += (double)g[j + 2] * g[j + 2]; s3 += (double)g[j + 3] * g[j + 3];
+                s4 += (double)g[j + 4] * g[j + 4]; s5 += (double)g[j + 5] * g[j + 5];
+                s6 += (double)g[j + 6] * g[j + 6]; s7 += (double)g[j + 7] * g[j + 7];
+            }
+            for (; j < a1; j++) s0 += (double)g[j] * g[j];
+            part[k] = ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
         }
         for (k = 0; k < nch; k++) s += part[k];
         bft_free(part);
@@ -6100,8 +6109,11 @@ BERTFT_DEF bft_result bft_clip_grad_norm(bft_model *m, float max_norm, float *to
         return bft__fail(BFT_ERR_NUMERIC, "gradient norm is %s", norm != norm ? "NaN" : "infinite");
     /* torch: clip_coef = max_norm / (total_norm + 1e-6), applied when < 1 */
     coef = max_norm / (norm + 1e-6f);
-    if (coef < 1.0f)
-        for (i = 0; i < m->num_params; i++) m->grads[i] *= coef;
+    if (coef < 1.0f) {
+        long long n = (long long)m->num_params, j;
+        BFT__OMP(parallel for schedule(static) if (n > 65536))
+        for (j = 0; j < n; j++) m->grads[j] *= coef;
+    }
     return BFT_OK;
 }
 
