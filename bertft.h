@@ -4845,8 +4845,8 @@ static uint32_t bft__drop_threshold(float p)
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 /* 16 hashes at once: the same murmur3 finalizer in 32-bit lanes. */
-__attribute__((target("avx512f"))) static void bft__dropout16(float *x, size_t n, float scale, uint32_t thr,
-                                                               uint64_t key, uint32_t start)
+__attribute__((target("avx512f"))) static void bft__dropout16(float *x, const float *src, size_t n, float scale,
+                                                               uint32_t thr, uint64_t key, uint32_t start)
 {
     const __m512i lane = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
     const __m512i klo = _mm512_set1_epi32((int)(uint32_t)key), khi = _mm512_set1_epi32((int)(uint32_t)(key >> 32));
@@ -4868,7 +4868,7 @@ __attribute__((target("avx512f"))) static void bft__dropout16(float *x, size_t n
         h = _mm512_mullo_epi32(h, m3);
         h = _mm512_xor_si512(h, _mm512_srli_epi32(h, 15));
         keep = _mm512_cmpge_epu32_mask(h, vthr);
-        _mm512_storeu_ps(x + i, _mm512_maskz_mul_ps(keep, _mm512_loadu_ps(x + i), vs));
+        _mm512_storeu_ps(x + i, _mm512_maskz_mul_ps(keep, _mm512_loadu_ps(src + i), vs));
     }
 }
 #if defined(__GNUC__) && !defined(__clang__)
@@ -4876,10 +4876,11 @@ __attribute__((target("avx512f"))) static void bft__dropout16(float *x, size_t n
 #endif
 #endif
 
-/* Inverted dropout in place, as torch.nn.Dropout: x[i] = keep ? x[i] / (1 - p) : 0, where element
-   i uses mask index offset + i (indices wrap at 2^32, far beyond any batch). This one runs on the
-   calling thread; bft__dropout shares chunks among threads. */
-static void bft__dropout_span(float *x, size_t n, float p, uint64_t key, size_t offset, int simd)
+/* Inverted dropout, as torch.nn.Dropout: x[i] = keep ? src[i] / (1 - p) : 0, where element i
+   uses mask index offset + i (indices wrap at 2^32, far beyond any batch). src == x: in place;
+   otherwise a copy and its dropout in one pass, where the unmasked values are still needed. This
+   one runs on the calling thread; bft__dropout_to shares chunks among threads. */
+static void bft__dropout_span_to(float *x, const float *src, size_t n, float p, uint64_t key, size_t offset, int simd)
 {
     float scale = 1.0f / (1.0f - p);
     uint32_t thr = bft__drop_threshold(p);
@@ -4887,23 +4888,33 @@ static void bft__dropout_span(float *x, size_t n, float p, uint64_t key, size_t 
 #ifdef BFT__GEMM_X86
     if (simd) {
         i = n & ~(size_t)15;
-        bft__dropout16(x, i, scale, thr, key, (uint32_t)offset);
+        bft__dropout16(x, src, i, scale, thr, key, (uint32_t)offset);
     }
 #else
     (void)simd;
 #endif
-    for (; i < n; i++) x[i] = bft__drop_hash(key, (uint32_t)(offset + i)) >= thr ? x[i] * scale : 0.0f;
+    for (; i < n; i++) x[i] = bft__drop_hash(key, (uint32_t)(offset + i)) >= thr ? src[i] * scale : 0.0f;
 }
 
-static void bft__dropout(float *x, size_t n, float p, uint64_t key, size_t offset)
+static void bft__dropout_span(float *x, size_t n, float p, uint64_t key, size_t offset, int simd)
+{
+    bft__dropout_span_to(x, x, n, p, key, offset, simd);
+}
+
+static void bft__dropout_to(float *x, const float *src, size_t n, float p, uint64_t key, size_t offset)
 {
     long long c, nch = (long long)((n + 4095) / 4096);
     int simd = bft__cpu_avx512();
     BFT__OMP(parallel for schedule(static) if (n > 65536))
     for (c = 0; c < nch; c++) {
         size_t i0 = (size_t)c * 4096, i1 = i0 + 4096 < n ? i0 + 4096 : n;
-        bft__dropout_span(x + i0, i1 - i0, p, key, offset + i0, simd);
+        bft__dropout_span_to(x + i0, src + i0, i1 - i0, p, key, offset + i0, simd);
     }
+}
+
+static void bft__dropout(float *x, size_t n, float p, uint64_t key, size_t offset)
+{
+    bft__dropout_to(x, x, n, p, key, offset);
 }
 
 /* Embeddings. out[N,C] = word[ids] + type[type_ids] + pos[t] (HF adds in this order). */
@@ -5493,10 +5504,9 @@ static void bft__attention_fwd_one(bft_precision pr, float *ctx, int ldc, float 
         }
         bft__softmax_row(s, mask, T, simd);
     }
-    if (p_drop > 0) { /* pd = dropout(probs), into a scratch buffer: backward needs probs itself */
-        memcpy(pd, probs, (size_t)T * T * sizeof(float));
-        bft__dropout_span(pd, (size_t)T * T, p_drop, dkey, doff, simd);
-    } else pd = probs;
+    if (p_drop > 0) /* pd = dropout(probs), into a scratch buffer: backward needs probs itself */
+        bft__dropout_span_to(pd, probs, (size_t)T * T, p_drop, dkey, doff, simd);
+    else pd = probs;
     bft_gemm(pr, 0, 0, T, D, T, 1.0f, pd, T, V, ld, 0.0f, ctx, ldc);
 }
 
@@ -5510,10 +5520,8 @@ static void bft__attention_bwd_one(bft_precision pr, float *dQ, float *dK, float
 {
     int i, simd = bft__cpu_avx512();
     float scale = 1.0f / sqrtf((float)D);
-    if (p_drop > 0) {
-        memcpy(pd, probs, (size_t)T * T * sizeof(float));
-        bft__dropout_span(pd, (size_t)T * T, p_drop, dkey, doff, simd);
-    } else pd = (float *)probs;
+    if (p_drop > 0) bft__dropout_span_to(pd, probs, (size_t)T * T, p_drop, dkey, doff, simd);
+    else pd = (float *)probs;
     bft_gemm(pr, 0, 1, T, T, D, 1.0f, dctx, ldc, V, ld, 0.0f, dp, T);
     bft_gemm(pr, 1, 0, T, D, T, 1.0f, pd, T, dctx, ldc, 0.0f, dV, ld);
     if (p_drop > 0) bft__dropout_span(dp, (size_t)T * T, p_drop, dkey, doff, simd);
@@ -6035,21 +6043,29 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
         bft_layer *g = &m->g.layers[l];
         bft__lacts v = bft__layer_acts(a, c, l);
         float *swap;
-        /* output LayerNorm; its input was ffn(ln1_out) + ln1_out */
+        const float *dout;
+        /* output LayerNorm; its input was ffn(ln1_out) + ln1_out. t1 = d(ln2_in) is both the
+           residual's gradient and (through the dropout, into t2 when there is one) the FFN's */
         bft__layernorm_bwd(t1, g->ln2_w, g->ln2_b, dh, v.ln2_in, v.ln2_mean, v.ln2_rstd, w->ln2_w, N, C);
-        memcpy(t2, t1, (size_t)N * C * sizeof(float));
-        if (drop && ph > 0) bft__dropout(t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 2], 0);
+        dout = t1;
+        if (drop && ph > 0) {
+            bft__dropout_to(t2, t1, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 2], 0);
+            dout = t2;
+        }
         bft__gelu_fwd(a->inter_act, v.inter_pre, (size_t)N * I);
-        bft__linear_bwd(m->precision, a->dinter, 0.0f, g->o_w, g->o_b, t2, a->inter_act, w->o_w, N, I, C);
+        bft__linear_bwd(m->precision, a->dinter, 0.0f, g->o_w, g->o_b, dout, a->inter_act, w->o_w, N, I, C);
         bft__gelu_bwd(a->dinter, v.inter_pre, a->dinter, (size_t)N * I);
-        /* d(ln1_out) = residual (t1) + intermediate branch */
-        memcpy(t2, t1, (size_t)N * C * sizeof(float));
-        bft__linear_bwd(m->precision, t2, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I);
-        /* attention output LayerNorm; its input was dropout(dense(ctx)) + x */
-        bft__layernorm_bwd(t1, g->ln1_w, g->ln1_b, t2, v.ln1_in, v.ln1_mean, v.ln1_rstd, w->ln1_w, N, C);
-        memcpy(t2, t1, (size_t)N * C * sizeof(float));
-        if (drop && ph > 0) bft__dropout(t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 1], 0);
-        bft__linear_bwd(m->precision, dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, t2, v.ctx, w->ao_w, N, C, C);
+        /* d(ln1_out) = residual (t1) + intermediate branch, added into t1 */
+        bft__linear_bwd(m->precision, t1, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I);
+        /* attention output LayerNorm; its input was dropout(dense(ctx)) + x. t2 = d(ln1_in):
+           the residual's gradient, and the attention output's (dropped into t1) */
+        bft__layernorm_bwd(t2, g->ln1_w, g->ln1_b, t1, v.ln1_in, v.ln1_mean, v.ln1_rstd, w->ln1_w, N, C);
+        dout = t2;
+        if (drop && ph > 0) {
+            bft__dropout_to(t1, t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 1], 0);
+            dout = t1;
+        }
+        bft__linear_bwd(m->precision, dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, dout, v.ctx, w->ao_w, N, C, C);
         BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * T * T * D > 262144))
         for (bh = 0; bh < B * H; bh++) {
             int bi = bh / H, h = bh % H;
@@ -6060,9 +6076,9 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
                                    scr, scr + (size_t)T * T, v.qkv + qo, v.qkv + qo + C, v.qkv + qo + 2 * C, 3 * C,
                                    a->drop_keys[2 + 3 * l], (size_t)bh * T * T, drop ? pa : 0.0f, T, D);
         }
-        /* d(x) = residual (t1) + the q/k/v branch, through the fused [3C, C] weight */
-        bft__linear_bwd(m->precision, t1, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C);
-        swap = dh; dh = t1; t1 = swap;
+        /* d(x) = residual (t2) + the q/k/v branch, through the fused [3C, C] weight */
+        bft__linear_bwd(m->precision, t2, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C);
+        swap = dh; dh = t2; t2 = swap;
     }
 
     /* embeddings: dropout, LayerNorm, scatter into the tables */
