@@ -3959,9 +3959,11 @@ BERTFT_DEF bft_result bft_tokenizer_save(const bft_tokenizer *t, const char *dir
 #endif
 
 /* Micro-kernel: C[0:MR, 0:NR] (row stride ldc) = alpha * sum_k a[k*MR + i] * b[k*NR + j]
-   + beta * C, for k < kc; beta == 0 does not read C. a and b are packed slivers. */
+   + beta * C, for k < kc; beta == 0 does not read C. a and b are packed slivers. bias (NULL:
+   none) then adds bias[j] to each row, rounded as a separate addition after that: the linear
+   layers' bias, in registers instead of another pass over the tile. */
 typedef void (*bft__gemm_ukr_fn)(int kc, const float *a, const float *b, float *c, size_t ldc,
-                                 float alpha, float beta);
+                                 float alpha, float beta, const float *bias);
 
 typedef struct bft__gemm_kernel_info {
     const char *name;
@@ -3992,7 +3994,7 @@ static int bft__gemm_always(void) { return 1; }
 #define BFT__SC_MR 4
 #define BFT__SC_NR 8
 static void bft__gemm_ukr_scalar(int kc, const float *a, const float *b, float *c, size_t ldc,
-                                 float alpha, float beta)
+                                 float alpha, float beta, const float *bias)
 {
     float acc[BFT__SC_MR][BFT__SC_NR];
     int i, j, k;
@@ -4008,6 +4010,7 @@ static void bft__gemm_ukr_scalar(int kc, const float *a, const float *b, float *
         for (j = 0; j < BFT__SC_NR; j++) {
             float r = alpha * acc[i][j];
             if (beta != 0.0f) r += beta * cr[j];
+            if (bias) r += bias[j];
             cr[j] = r;
         }
     }
@@ -4055,12 +4058,16 @@ BFT__INLINE void bft__gemm_prefetch_c(const float *cp, size_t ldc)
             r0 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr), r0);                                   \
             r1 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + 16), r1);                              \
         }                                                                                        \
+        if (bias) {                                                                              \
+            r0 = _mm512_add_ps(r0, _mm512_loadu_ps(bias));                                       \
+            r1 = _mm512_add_ps(r1, _mm512_loadu_ps(bias + 16));                                  \
+        }                                                                                        \
         _mm512_storeu_ps(cr, r0);                                                                \
         _mm512_storeu_ps(cr + 16, r1);                                                           \
     }
 __attribute__((target("avx512f")))
 static void bft__gemm_ukr_avx512(int kc, const float *a, const float *b, float *cp, size_t ldc,
-                                 float alpha, float beta)
+                                 float alpha, float beta, const float *bias)
 {
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     int k;
@@ -4093,7 +4100,7 @@ static int bft__gemm_has_avx512bf16(void)
     c##i##b = _mm512_dpbf16_ps(c##i##b, t, b1);
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
 static void bft__gemm_ukr_avx512bf16(int kp, const float *a, const float *b, float *cp, size_t ldc,
-                                     float alpha, float beta)
+                                     float alpha, float beta, const float *bias)
 {
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     int k;
@@ -4128,12 +4135,16 @@ static void bft__gemm_ukr_avx512bf16(int kp, const float *a, const float *b, flo
             r0 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr), r0);                                   \
             r1 = _mm256_fmadd_ps(vb, _mm256_loadu_ps(cr + 8), r1);                               \
         }                                                                                        \
+        if (bias) {                                                                              \
+            r0 = _mm256_add_ps(r0, _mm256_loadu_ps(bias));                                       \
+            r1 = _mm256_add_ps(r1, _mm256_loadu_ps(bias + 8));                                   \
+        }                                                                                        \
         _mm256_storeu_ps(cr, r0);                                                                \
         _mm256_storeu_ps(cr + 8, r1);                                                            \
     }
 __attribute__((target("avx2,fma")))
 static void bft__gemm_ukr_avx2(int kc, const float *a, const float *b, float *cp, size_t ldc,
-                               float alpha, float beta)
+                               float alpha, float beta, const float *bias)
 {
     const __m256 va = _mm256_set1_ps(alpha), vb = _mm256_set1_ps(beta);
     int k;
@@ -4165,19 +4176,20 @@ static void bft__gemm_ukr_avx2(int kc, const float *a, const float *b, float *cp
     c##i##a = vfmaq_laneq_f32(c##i##a, b0, av, lane);                                            \
     c##i##b = vfmaq_laneq_f32(c##i##b, b1, av, lane);                                            \
     c##i##c = vfmaq_laneq_f32(c##i##c, b2, av, lane);
-#define BFT__WN1(cr, acc)                                                                        \
+#define BFT__WN1(cr, acc, j)                                                                     \
     {                                                                                            \
         float32x4_t r = vmulq_n_f32(acc, alpha);                                                 \
         if (beta != 0.0f) r = vfmaq_n_f32(r, vld1q_f32(cr), beta);                               \
+        if (bias) r = vaddq_f32(r, vld1q_f32(bias + (j)));                                       \
         vst1q_f32(cr, r);                                                                        \
     }
 #define BFT__WN(i)                                                                               \
     {                                                                                            \
         float *cr = cp + (size_t)(i) * ldc;                                                      \
-        BFT__WN1(cr, c##i##a) BFT__WN1(cr + 4, c##i##b) BFT__WN1(cr + 8, c##i##c)               \
+        BFT__WN1(cr, c##i##a, 0) BFT__WN1(cr + 4, c##i##b, 4) BFT__WN1(cr + 8, c##i##c, 8)      \
     }
 static void bft__gemm_ukr_neon(int kc, const float *a, const float *b, float *cp, size_t ldc,
-                               float alpha, float beta)
+                               float alpha, float beta, const float *bias)
 {
     int k;
     BFT__ZN(0) BFT__ZN(1) BFT__ZN(2) BFT__ZN(3) BFT__ZN(4) BFT__ZN(5) BFT__ZN(6) BFT__ZN(7)
@@ -4561,7 +4573,8 @@ typedef struct bft__gemm_args {
     size_t astride;
     int *next;              /* 2 work counters per slice: B slivers to pack, items to compute */
     int to_bf16;            /* emulated bf16: round operands while packing */
-    float *asum;            /* NULL, or asum[i] += sum over K of op(A)[i][k] (see bft__gemm_sum) */
+    float *asum;            /* NULL, or asum[i] += sum over K of op(A)[i][k] (see bft__gemm_run) */
+    const float *bias;      /* NULL, or bias[j] added to column j of the final C (see bft__gemm_ukr_fn) */
     bft__gemm_epi_fn epi;   /* element-wise step on finished tiles, or NULL */
     const void *ectx;
 } bft__gemm_args;
@@ -4581,9 +4594,10 @@ static int bft__gemm_take(int *counter)
 }
 
 /* A partial tile: run the same micro-kernel on a zero-padded copy, so an element's arithmetic
-   does not depend on where the tile boundaries fall. */
+   does not depend on where the tile boundaries fall (the bias added after it, as the kernel
+   adds it: bias[] ends at the last column). */
 static void bft__gemm_edge(const bft__gemm_kernel_info *kn, int kc, const float *as, const float *bs,
-                           float *C, size_t ldc, int mr, int nr, float alpha, float beta)
+                           float *C, size_t ldc, int mr, int nr, float alpha, float beta, const float *bias)
 {
     float tmp[BFT__GEMM_MAX_TILE];
     const int NR = kn->nr;
@@ -4592,17 +4606,18 @@ static void bft__gemm_edge(const bft__gemm_kernel_info *kn, int kc, const float 
     if (beta != 0.0f)
         for (i = 0; i < mr; i++)
             for (j = 0; j < nr; j++) tmp[i * NR + j] = C[(size_t)i * ldc + j];
-    kn->ukr(kc, as, bs, tmp, (size_t)NR, alpha, beta);
+    kn->ukr(kc, as, bs, tmp, (size_t)NR, alpha, beta, NULL);
     for (i = 0; i < mr; i++)
-        for (j = 0; j < nr; j++) C[(size_t)i * ldc + j] = tmp[i * NR + j];
+        for (j = 0; j < nr; j++) C[(size_t)i * ldc + j] = bias ? tmp[i * NR + j] + bias[j] : tmp[i * NR + j];
 }
 
 /* Slivers s0..s1-1 of the packed B panel times the packed A block (mc rows) into C, whose first
-   element is C[r0][c0] of the whole product; epi (or NULL) after each tile of the last slice. */
+   element is C[r0][c0] of the whole product; bias (NULL: none; bias[0] is column c0's) and epi
+   (or NULL) on the last slice. */
 static void bft__gemm_macro(const bft__gemm_kernel_info *kn, int kc, int mc, int nc,
                             const float *ap, const float *bp, int s0, int s1, float *C,
-                            size_t ldc, float alpha, float beta, bft__gemm_epi_fn epi, const void *ectx,
-                            int r0, int c0)
+                            size_t ldc, float alpha, float beta, const float *bias, bft__gemm_epi_fn epi,
+                            const void *ectx, int r0, int c0)
 {
     const int MR = kn->mr, NR = kn->nr;
     int s, ir;
@@ -4613,8 +4628,9 @@ static void bft__gemm_macro(const bft__gemm_kernel_info *kn, int kc, int mc, int
             const int mr = bft__gemm_min(MR, mc - ir);
             const float *as = ap + (size_t)ir * (size_t)kc;
             float *c = C + (size_t)ir * ldc + j;
-            if (mr == MR && nr == NR) kn->ukr(kc, as, bs, c, ldc, alpha, beta);
-            else bft__gemm_edge(kn, kc, as, bs, c, ldc, mr, nr, alpha, beta);
+            const float *bj = bias ? bias + j : NULL;
+            if (mr == MR && nr == NR) kn->ukr(kc, as, bs, c, ldc, alpha, beta, bj);
+            else bft__gemm_edge(kn, kc, as, bs, c, ldc, mr, nr, alpha, beta, bj);
             if (epi) epi(ectx, c, ldc, r0 + ir, c0 + j, mr, nr);
         }
     }
@@ -4674,8 +4690,9 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
                 /* each A element is packed exactly once when asum is set (bft__gemm_sum); the
                    slices' barriers keep every lane's sum in depth order */
                 bft__gemm_pack_for(kn, g->to_bf16, src, g->lda, g->transA, mc, kc, MR, ap, g->asum ? g->asum + ic : NULL);
-                bft__gemm_macro(kn, ku, mc, nc, ap, bp, s0, s1, g->C + (size_t)ic * g->ldc + jc,
-                                g->ldc, g->alpha, beta, pc + kc == g->K ? g->epi : NULL, g->ectx, ic, jc);
+                const int last = pc + kc == g->K;
+                bft__gemm_macro(kn, ku, mc, nc, ap, bp, s0, s1, g->C + (size_t)ic * g->ldc + jc, g->ldc, g->alpha,
+                                beta, last && g->bias ? g->bias + jc : NULL, last ? g->epi : NULL, g->ectx, ic, jc);
             }
         }
     }
@@ -4712,13 +4729,22 @@ BERTFT_DEF void bft_gemm_release_workspace(void)
     bft__gemm_ws_size = 0;
 }
 
-/* bft_gemm, then epi(ectx, ...) on every tile of C once it holds its final values; and, when
-   asum != NULL and A is transposed, asum[i] += sum over k of A[k][i] (in k order, unrounded) as
-   A is packed, when that packs each element of A once. Returns 1 if it added to asum, else 0
-   (the caller sums itself). */
+/* C[i][j] + bias[j] for a whole M x N block (the paths that do not run the micro-kernels). */
+static void bft__gemm_add_bias(int M, int N, const float *bias, float *C, size_t ldc)
+{
+    int i, j;
+    if (bias)
+        for (i = 0; i < M; i++)
+            for (j = 0; j < N; j++) C[(size_t)i * ldc + j] += bias[j];
+}
+
+/* bft_gemm, plus bias[j] (NULL: none) on each column of the result, then epi(ectx, ...) on
+   every tile of C once it holds its final values; and, when asum != NULL and A is transposed,
+   asum[i] += sum over k of A[k][i] (in k order, unrounded) as A is packed, when that packs each
+   element of A once. Returns 1 if it added to asum, else 0 (the caller sums itself). */
 static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
                          const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
-                         bft__gemm_epi_fn epi, const void *ectx, float *asum)
+                         const float *bias, bft__gemm_epi_fn epi, const void *ectx, float *asum)
 {
     bft__gemm_args g;
     const bft__gemm_kernel_info *kn;
@@ -4729,6 +4755,7 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
     BERTFT_ASSERT(ldc >= N);
     if (K <= 0 || alpha == 0.0f) {
         bft__gemm_scale(M, N, beta, C, (size_t)ldc);
+        bft__gemm_add_bias(M, N, bias, C, (size_t)ldc);
         if (epi) epi(ectx, C, (size_t)ldc, 0, 0, M, N); /* the whole of C is one finished tile */
         return 0;
     }
@@ -4756,6 +4783,7 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
     mem = bft__gemm_ws;
     if (!mem) { /* out of memory: slow but correct (bft_sgemm cannot report errors) */
         bft__gemm_ref(prec == BFT_BF16, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
+        bft__gemm_add_bias(M, N, bias, C, (size_t)ldc);
         if (epi) epi(ectx, C, (size_t)ldc, 0, 0, M, N);
         return 0;
     }
@@ -4773,6 +4801,7 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
     g.lda = (size_t)lda; g.ldb = (size_t)ldb; g.ldc = (size_t)ldc;
     g.epi = epi; g.ectx = ectx;
     g.asum = asum;
+    g.bias = bias;
 
 #ifdef _OPENMP
     if (nt > 1) {
@@ -4784,18 +4813,12 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
     return asum != NULL;
 }
 
-static void bft__gemm_epi(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
-                          const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
-                          bft__gemm_epi_fn epi, const void *ectx)
-{
-    (void)bft__gemm_run(prec, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, epi, ectx, NULL);
-}
 
 BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
                          const float *A, int lda, const float *B, int ldb, float beta,
                          float *C, int ldc)
 {
-    bft__gemm_epi(prec, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, NULL, NULL);
+    (void)bft__gemm_run(prec, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, NULL, NULL, NULL, NULL);
 }
 
 BERTFT_DEF void bft_sgemm(int transA, int transB, int M, int N, int K, float alpha,
@@ -5290,8 +5313,9 @@ static void bft__gelu_fwd(float *out, const float *x, size_t n) { bft__gelu_run(
 static void bft__gelu_bwd(float *dx, const float *x, const float *dout, size_t n) { bft__gelu_run(dx, x, dout, n, 1); }
 
 /* What a linear layer does to its output besides the product, in this order: + bias, dropout.
-   Run by the GEMM on each finished tile (bft__gemm_epi_fn): element-wise, so each element gets
-   the same operations as a separate pass would give it. GELU is not done here: with the
+   The bias is added by the micro-kernels as they write the tile (bft__gemm_ukr_fn); the dropout
+   runs on each finished tile (bft__gemm_epi_fn). Both are element-wise, so each element gets the
+   same operations as a separate pass would give it. GELU is not done here: with the
    intermediate width (3072 floats = 12 KiB rows) a tile's rows and the GELU input's rows all fall
    in the same L1 sets, and the fused GELU measured slower than a separate streaming pass (forward
    +4.7 ms vs +3.0 ms, backward +21 ms vs +11 ms per layer, bf16 BERT-base at 32 x 128). */
@@ -5303,33 +5327,12 @@ typedef struct bft__lin_epi {
     int simd;
 } bft__lin_epi;
 
-#ifdef BFT__GEMM_X86
-__attribute__((target("avx512f"))) static void bft__add16(float *c, const float *b, int n)
-{
-    int j;
-    for (j = 0; j < n; j += 16) {
-        const __mmask16 lm = bft__mask16(n - j);
-        _mm512_mask_storeu_ps(c + j, lm, _mm512_add_ps(_mm512_maskz_loadu_ps(lm, c + j), _mm512_maskz_loadu_ps(lm, b + j)));
-    }
-}
-#endif
-
 static void bft__lin_epilogue(const void *ctx, float *c, size_t ldc, int r0, int c0, int mr, int nr)
 {
     const bft__lin_epi *e = (const bft__lin_epi *)ctx;
-    int i, j;
-    for (i = 0; i < mr; i++, c += ldc) {
-        const size_t at = (size_t)(r0 + i) * e->ld + (size_t)c0;
-        if (e->bias) {
-            const float *b = e->bias + c0;
-#ifdef BFT__GEMM_X86
-            if (e->simd) bft__add16(c, b, nr);
-            else
-#endif
-                for (j = 0; j < nr; j++) c[j] += b[j];
-        }
-        if (e->p_drop > 0) bft__dropout_span(c, (size_t)nr, e->p_drop, e->key, at, e->simd);
-    }
+    int i;
+    for (i = 0; i < mr; i++, c += ldc)
+        bft__dropout_span(c, (size_t)nr, e->p_drop, e->key, (size_t)(r0 + i) * e->ld + (size_t)c0, e->simd);
 }
 
 static void bft__lin_epi_init(bft__lin_epi *e, const float *bias, size_t ld)
@@ -5345,7 +5348,8 @@ static void bft__lin_epi_init(bft__lin_epi *e, const float *bias, size_t ld)
 static void bft__linear_fwd_ex(bft_precision pr, float *out, const float *x, const float *W, int N, int IC, int OC,
                                const bft__lin_epi *e)
 {
-    bft__gemm_epi(pr, 0, 1, N, OC, IC, 1.0f, x, IC, W, IC, 0.0f, out, OC, bft__lin_epilogue, e);
+    (void)bft__gemm_run(pr, 0, 1, N, OC, IC, 1.0f, x, IC, W, IC, 0.0f, out, OC, e->bias,
+                        e->p_drop > 0 ? bft__lin_epilogue : NULL, e, NULL);
 }
 
 static void bft__linear_fwd(bft_precision pr, float *out, const float *x, const float *W, const float *b, int N, int IC, int OC)
@@ -5386,7 +5390,7 @@ static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *d
     (void)simd;
     if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
     /* db, while the dW product packs dout^T, when it can; else a pass of its own */
-    if (bft__gemm_run(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC, NULL, NULL, db)) return;
+    if (bft__gemm_run(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC, NULL, NULL, NULL, db)) return;
     /* column sums in blocks of 64 columns (a cache line per row for each 16) */
     BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
     for (c0 = 0; c0 < OC; c0 += 64) {

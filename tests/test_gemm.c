@@ -313,7 +313,7 @@ static void test_gemm_lane_sums(void)
 #else
             if (nt > 1) { free(C); free(sum); break; }
 #endif
-            did = bft__gemm_run(cur_prec, 1, 0, p.M, p.N, p.K, 1.0f, p.A, p.lda, p.B, p.ldb, 1.0f, C, p.ldc, NULL, NULL, sum);
+            did = bft__gemm_run(cur_prec, 1, 0, p.M, p.N, p.K, 1.0f, p.A, p.lda, p.B, p.ldb, 1.0f, C, p.ldc, NULL, NULL, NULL, sum);
             fused_any |= did;
             for (i = 0; i < p.M && bad < 0; i++)
                 if (did ? memcmp(&sum[i], &want[i], sizeof(float)) != 0 : sum[i] != 0.5f * (float)(i % 7) - 1.0f) bad = i;
@@ -339,6 +339,53 @@ static void test_gemm_lane_sums(void)
         prob_free(&p);
     }
     CHECK(fused_any, "%s: no shape took the fused sums", cur_kernel);
+}
+
+/* The bias the micro-kernels add as they write C (bft__gemm_run's bias, the linear layers'):
+   bitwise the product followed by a separate + bias[j] pass, on full and edge tiles, with and
+   without beta, for 1 and 2 threads. */
+static void test_gemm_bias(void)
+{
+    static const int sh[][5] = { /* M, N, K, ta, tb */
+        { 50, 70, 300, 0, 1 }, { 13, 33, 7, 0, 1 }, { 200, 100, 1100, 0, 0 }, { 1, 1, 1, 0, 1 }, { 77, 161, 64, 1, 1 }
+    };
+    int s, nt, saved = 1;
+#ifdef _OPENMP
+    saved = omp_get_max_threads();
+#endif
+    for (s = 0; s < (int)(sizeof sh / sizeof sh[0]); s++) {
+        prob p;
+        size_t n;
+        int i;
+        float *bias;
+        prob_init(&p, sh[s][3], sh[s][4], sh[s][0], sh[s][1], sh[s][2], s % 3, s == 2 ? 0.5f : 1.0f, s % 2 ? 1.0f : 0.0f);
+        n = (size_t)p.M * (size_t)p.ldc;
+        bias = (float *)malloc(sizeof(float) * (size_t)p.N);
+        for (i = 0; i < p.N; i++) bias[i] = frand();
+        for (nt = 1; nt <= 2; nt++) {
+            float *C = (float *)malloc(n * sizeof(float)), *W = (float *)malloc(n * sizeof(float));
+            size_t e;
+#ifdef _OPENMP
+            omp_set_num_threads(nt);
+#endif
+            memcpy(C, p.C0, n * sizeof(float));
+            memcpy(W, p.C0, n * sizeof(float));
+            bft__gemm_run(cur_prec, p.ta, p.tb, p.M, p.N, p.K, p.alpha, p.A, p.lda, p.B, p.ldb, p.beta, C, p.ldc, bias,
+                          NULL, NULL, NULL);
+            bft_gemm(cur_prec, p.ta, p.tb, p.M, p.N, p.K, p.alpha, p.A, p.lda, p.B, p.ldb, p.beta, W, p.ldc);
+            for (e = 0; e < n; e++)
+                if ((int)(e % (size_t)p.ldc) < p.N) W[e] += bias[e % (size_t)p.ldc];
+            CHECK(memcmp(C, W, n * sizeof(float)) == 0, "%s: %dx%dx%d ta=%d tb=%d beta=%g, %d threads: C + bias differs from a separate bias pass",
+                  cur_kernel, p.M, p.N, p.K, p.ta, p.tb, p.beta, nt);
+            free(C);
+            free(W);
+        }
+#ifdef _OPENMP
+        omp_set_num_threads(saved);
+#endif
+        free(bias);
+        prob_free(&p);
+    }
 }
 
 /* The reference itself (used as the fallback when packing buffers cannot be allocated). */
@@ -462,6 +509,7 @@ int main(void)
             RUN_KERNEL_TEST(test_gemm_attention_strides, kname);
             RUN_KERNEL_TEST(test_gemm_threads, kname);
             RUN_KERNEL_TEST(test_gemm_lane_sums, kname);
+            RUN_KERNEL_TEST(test_gemm_bias, kname);
         }
     }
     cur_prec = BFT_FP32;
