@@ -137,14 +137,14 @@ static int peak_width(const char *k, void (**loop)(long), int *chains)
     return 1;
 }
 
-/* GFLOP/s of `nt` threads each running the loop: best of 3 runs of ~0.1 s (the machine may be
+/* GFLOP/s of `nt` threads each running the loop: best of 7 runs of ~0.1 s (the machine may be
    shared; the best run is the closest to what the hardware can do). */
 static double measure_peak(void (*loop)(long), int width, int chains, int nt)
 {
     long iters = 100000;
     double best = 0.0;
     int trial = 0;
-    while (trial < 3) {
+    while (trial < 7) {
         double t0 = now(), t, gf;
         BFT__OMP(parallel num_threads(nt))
         loop(iters);
