@@ -3943,7 +3943,8 @@ BERTFT_DEF bft_result bft_tokenizer_save(const bft_tokenizer *t, const char *dir
      avx512bf16 12 x 32, for BFT_BF16 products: the avx512 tile on VDPBF16PS, which takes two
                       depths per instruction (operands packed as bf16 pairs), so twice the flops
                       per cycle; other kernels emulate BFT_BF16 by rounding while they pack.
-   An optional epilogue (bias, dropout) runs on each tile as soon as it is final.
+   A bias row is added as the micro-kernel writes a tile, and an optional epilogue (dropout)
+   runs on each tile as soon as it is final.
    Run-time dispatch: x86 kernels are compiled with __attribute__((target(...))) and selected with
    __builtin_cpu_supports, so one build without -march flags runs the best kernel of the CPU.
    BERTFT_NO_SIMD disables all intrinsics (portable C only). */
@@ -4555,7 +4556,7 @@ static int bft__gemm_units(const bft__gemm_kernel_info *kn, int kc)
 }
 
 /* ---- the blocked driver ------------------------------------------------------------------------ */
-/* An element-wise step the caller wants on C (bias, dropout: see the layers). It runs on
+/* An element-wise step the caller wants on C (dropout: see the layers). It runs on
    each finished mr x nr tile right after the last K slice wrote it, while the tile is still in
    L1, instead of as another pass over a C that has long left the caches. `c` points at the tile,
    whose first element is C[r0][c0]. Called from the GEMM's threads: it must not start threads. */
@@ -4648,7 +4649,7 @@ static int bft__gemm_mc(const bft__gemm_kernel_info *kn, int M, int nt)
 
 static int bft__gemm_nq(const bft__gemm_kernel_info *kn, int M, int nc, int nt)
 {
-    const int n_ic = (M + bft__gemm_mc(kn, M, nt) - 1) / bft__gemm_mc(kn, M, nt), ns = (nc + kn->nr - 1) / kn->nr;
+    const int MC = bft__gemm_mc(kn, M, nt), n_ic = (M + MC - 1) / MC, ns = (nc + kn->nr - 1) / kn->nr;
     const int nq = nt > 1 ? (3 * nt + n_ic - 1) / n_ic : 1;
     return nq < ns ? nq : ns;
 }
@@ -4666,7 +4667,7 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
         const int nc = bft__gemm_min(NC, g->N - jc), ns = (nc + NR - 1) / NR;
         const int nq = bft__gemm_nq(kn, g->M, nc, nt);
         for (pc = 0; pc < g->K; pc += KC, slice++) {
-            const int kc = bft__gemm_min(KC, g->K - pc), ku = bft__gemm_units(kn, kc);
+            const int kc = bft__gemm_min(KC, g->K - pc), ku = bft__gemm_units(kn, kc), last = pc + kc == g->K;
             /* slice 0 applies the caller's beta; later slices add to what is there */
             const float beta = pc == 0 ? g->beta : 1.0f;
             float *bp = g->bbuf[slice & 1];
@@ -4687,10 +4688,9 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
                 const int mc = bft__gemm_min(MC, g->M - ic);
                 const int s0 = (int)((long)ns * q / nq), s1 = (int)((long)ns * (q + 1) / nq);
                 const float *src = g->transA ? g->A + (size_t)pc * g->lda + ic : g->A + (size_t)ic * g->lda + pc;
-                /* each A element is packed exactly once when asum is set (bft__gemm_sum); the
+                /* each A element is packed exactly once when asum is set (bft__gemm_run); the
                    slices' barriers keep every lane's sum in depth order */
                 bft__gemm_pack_for(kn, g->to_bf16, src, g->lda, g->transA, mc, kc, MR, ap, g->asum ? g->asum + ic : NULL);
-                const int last = pc + kc == g->K;
                 bft__gemm_macro(kn, ku, mc, nc, ap, bp, s0, s1, g->C + (size_t)ic * g->ldc + jc, g->ldc, g->alpha,
                                 beta, last && g->bias ? g->bias + jc : NULL, last ? g->epi : NULL, g->ectx, ic, jc);
             }
@@ -4812,7 +4812,6 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
         bft__gemm_thread(&g, 0, 1);
     return asum != NULL;
 }
-
 
 BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
                          const float *A, int lda, const float *B, int ldb, float beta,

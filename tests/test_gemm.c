@@ -279,6 +279,26 @@ static void test_gemm_threads(void)
 #endif
 }
 
+/* Thread count for the next products: 0 when nt > 1 cannot be had (no OpenMP). */
+static int use_threads(int nt)
+{
+#ifdef _OPENMP
+    omp_set_num_threads(nt);
+    return 1;
+#else
+    return nt == 1;
+#endif
+}
+
+static int max_threads(void)
+{
+#ifdef _OPENMP
+    return omp_get_max_threads();
+#else
+    return 1;
+#endif
+}
+
 /* The bias gradient summed while the dW product packs dY^T (bft__gemm_run's asum): for 1-3
    threads, when it is fused the sums must be bitwise those of a serial loop in k order (what the
    separate pass computes), unrounded in bf16; when it is not (the call returns 0), untouched.
@@ -288,10 +308,7 @@ static void test_gemm_lane_sums(void)
     static const int sh[][3] = { /* M, N, K (A transposed: K rows of M) */
         { 768, 200, 1100 }, { 100, 50, 301 }, { 2, 768, 4096 }, { 13, 40, 7 }, { 3000, 64, 80 }
     };
-    int s, nt, fused_any = 0, saved = 1;
-#ifdef _OPENMP
-    saved = omp_get_max_threads();
-#endif
+    int s, nt, fused_any = 0, saved = max_threads();
     for (s = 0; s < (int)(sizeof sh / sizeof sh[0]); s++) {
         prob p;
         size_t n;
@@ -308,11 +325,7 @@ static void test_gemm_lane_sums(void)
             int did, bad = -1;
             memcpy(C, p.C0, n * sizeof(float));
             for (i = 0; i < p.M; i++) sum[i] = 0.5f * (float)(i % 7) - 1.0f;
-#ifdef _OPENMP
-            omp_set_num_threads(nt);
-#else
-            if (nt > 1) { free(C); free(sum); break; }
-#endif
+            if (!use_threads(nt)) { free(C); free(sum); break; }
             did = bft__gemm_run(cur_prec, 1, 0, p.M, p.N, p.K, 1.0f, p.A, p.lda, p.B, p.ldb, 1.0f, C, p.ldc, NULL, NULL, NULL, sum);
             fused_any |= did;
             for (i = 0; i < p.M && bad < 0; i++)
@@ -332,9 +345,7 @@ static void test_gemm_lane_sums(void)
             free(C);
             free(sum);
         }
-#ifdef _OPENMP
-        omp_set_num_threads(saved);
-#endif
+        use_threads(saved);
         free(want);
         prob_free(&p);
     }
@@ -349,10 +360,7 @@ static void test_gemm_bias(void)
     static const int sh[][5] = { /* M, N, K, ta, tb */
         { 50, 70, 300, 0, 1 }, { 13, 33, 7, 0, 1 }, { 200, 100, 1100, 0, 0 }, { 1, 1, 1, 0, 1 }, { 77, 161, 64, 1, 1 }
     };
-    int s, nt, saved = 1;
-#ifdef _OPENMP
-    saved = omp_get_max_threads();
-#endif
+    int s, nt, saved = max_threads();
     for (s = 0; s < (int)(sizeof sh / sizeof sh[0]); s++) {
         prob p;
         size_t n;
@@ -365,9 +373,7 @@ static void test_gemm_bias(void)
         for (nt = 1; nt <= 2; nt++) {
             float *C = (float *)malloc(n * sizeof(float)), *W = (float *)malloc(n * sizeof(float));
             size_t e;
-#ifdef _OPENMP
-            omp_set_num_threads(nt);
-#endif
+            if (!use_threads(nt)) { free(C); free(W); break; }
             memcpy(C, p.C0, n * sizeof(float));
             memcpy(W, p.C0, n * sizeof(float));
             bft__gemm_run(cur_prec, p.ta, p.tb, p.M, p.N, p.K, p.alpha, p.A, p.lda, p.B, p.ldb, p.beta, C, p.ldc, bias,
@@ -380,9 +386,7 @@ static void test_gemm_bias(void)
             free(C);
             free(W);
         }
-#ifdef _OPENMP
-        omp_set_num_threads(saved);
-#endif
+        use_threads(saved);
         free(bias);
         prob_free(&p);
     }
