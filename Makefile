@@ -134,7 +134,9 @@ bf16-compare: bertft
 # (no GPU needed to build; tools/gpu_check.sh runs them on one). sm_90 code + compute_80 PTX.
 NVCC      ?= $(shell command -v nvcc 2>/dev/null || echo /usr/local/cuda/bin/nvcc)
 CUDA_ARCH ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=compute_80
-NVFLAGS   ?= -std=c++17 $(OPT) $(CUDA_ARCH) -Xcompiler -fopenmp
+# -ffp-contract=off for the host side: nvcc runs g++ in GNU mode, where GCC fuses a*b+c (even
+# in AVX-512 intrinsics) and bertft.h's CPU code would no longer match the C99 build bit for bit
+NVFLAGS   ?= -std=c++17 $(OPT) $(CUDA_ARCH) -Xcompiler -fopenmp,-ffp-contract=off
 .PHONY: cuda
 cuda: bertft-cuda $(BUILD)/test_cuda_gpu
 bertft-cuda: tools/bertft_cuda.cu tools/cli.c tools/cli_tokenize.h bertft_cuda.h $(HDRS)

@@ -26,7 +26,7 @@
 
    Matrix products use cuBLAS with fp32 master weights and fp32 storage; the math mode picks
    TF32 tensor cores (default: what HF Trainer's --tf32 does), bf16 tensor cores with fp32
-   accumulation, or exact fp32 (bft_cuda_set_math, or BERTFT_CUDA_MATH=tf32|bf16|fp32 in the
+   accumulation (operands rounded to bf16 just before each product), or exact fp32 (bft_cuda_set_math, or BERTFT_CUDA_MATH=tf32|bf16|fp32 in the
    environment). Activations stay fp32 in every mode (no bf16 activation storage).
 
    Dropout uses the CPU's counter-based generator (a hash of (key, element index)) with keys
@@ -82,7 +82,8 @@
 /* How cuBLAS multiplies (storage, master weights and everything outside GEMMs stay fp32):
    FP32 exact fp32 products; TF32 tensor cores with inputs rounded to 10 mantissa bits (the
    default, what HF's --tf32 does); BF16 tensor cores with inputs rounded to bfloat16 (8 bits),
-   fp32 accumulation (cuBLAS's FAST_16BF compute type: bf16 speed without a bf16 model copy). */
+   fp32 accumulation (each product's two operands are rounded into a bf16 scratch buffer first;
+   no bf16 copy of the model is kept). */
 enum { BFT_CUDA_MATH_FP32 = 0, BFT_CUDA_MATH_TF32 = 1, BFT_CUDA_MATH_BF16 = 2 };
 
 /* Number of usable GPUs (0 when none, no driver, or built without nvcc). */
@@ -186,6 +187,7 @@ BERTFT_CUDA_DEF void bft_cuda_ref_adamw(float *p, float *m, float *v, const floa
 #ifdef __CUDACC__
 #include <cuda_runtime.h>
 #include <cublas_v2.h>
+#include <cuda_bf16.h>
 #define BFT_CUDA__HD static inline __host__ __device__
 #else
 #define BFT_CUDA__HD static inline
@@ -795,6 +797,11 @@ static __global__ void bft_cuda__k_adamw(float *p, float *m, float *v, const flo
     BFT_CUDA__GRID_STRIDE(i, n)
         bft_cuda__adamw_elem(p + i, m + i, v + i, g[i], decay_mask[i] ? decay : 1.0f, b1, b2, step_size, bc2s, eps);
 }
+/* BF16 math: a GEMM operand rounded to bfloat16 (nearest even), what the tensor cores then read */
+static __global__ void bft_cuda__k_to_bf16(__nv_bfloat16 *dst, const float *src, size_t n)
+{
+    BFT_CUDA__GRID_STRIDE(i, n) dst[i] = __float2bfloat16_rn(src[i]);
+}
 #endif /* __CUDACC__ */
 
 /* ------------------------------------------------------------------------------------------ */
@@ -830,6 +837,8 @@ typedef struct bft_cuda__ctx {
         *ln1_rstd, *ln1_out, *inter_pre, *inter_act, *ln2_in, *ln2_mean, *ln2_rstd, *att_a, *att_b, *headp, *dheadp,
         *dqkvp, *pool_in, *pooled, *cls_in, *logits, *dlogits, *dcls, *dpool, *dh, *dt1, *dt2, *dqkv, *dinter, *part;
     int cublas_status;                  /* first cuBLAS failure, 0 when none */
+    void *b16;                          /* BF16 math: both GEMM operands rounded to bf16 */
+    size_t b16_cap;                     /* its capacity in elements */
 #ifdef __CUDACC__
     cudaStream_t stream;
     cublasHandle_t blas;
@@ -926,33 +935,44 @@ static bft_result bft_cuda__sync(bft_cuda__ctx *X, const char *what)
     return BFT_OK;
 }
 
+
 #ifdef __CUDACC__
-static cublasComputeType_t bft_cuda__compute(int math)
+/* Elements a row-major operand of `rows` x `cols` at stride `ld` spans, over `count` copies
+   `stride` apart: the range cuBLAS may read. */
+static size_t bft_cuda__span(int rows, int cols, int ld, size_t stride, int count)
 {
-    return math == BFT_CUDA_MATH_TF32   ? CUBLAS_COMPUTE_32F_FAST_TF32
-           : math == BFT_CUDA_MATH_BF16 ? CUBLAS_COMPUTE_32F_FAST_16BF
-                                        : CUBLAS_COMPUTE_32F;
+    size_t one = rows > 0 && cols > 0 ? (size_t)(rows - 1) * (size_t)ld + (size_t)cols : 0;
+    return one ? (size_t)(count - 1) * stride + one : 0;
+}
+/* BF16 math: copies of A and B rounded to bf16 in X->b16 (grown when needed), so cuBLAS runs
+   bf16 x bf16 -> fp32 products. Asking cuBLAS for CUBLAS_COMPUTE_32F_FAST_16BF on fp32
+   operands is not enough: on an H100 with cuBLAS 13 it gave results bitwise equal to TF32's.
+   The stream runs in order, so one buffer serves every product. 0 on failure. */
+static int bft_cuda__to_b16(bft_cuda__ctx *X, const float *A, size_t na, const float *B, size_t nb,
+                            const void **A16, const void **B16)
+{
+    size_t offb = (na + 63) & ~(size_t)63; /* 128-byte aligned B */
+    if (offb + nb > X->b16_cap) {
+        size_t cap = (offb + nb) + (offb + nb) / 4;
+        if (X->b16) cudaFree(X->b16); /* synchronises: earlier products are done with it */
+        X->bytes -= X->b16_cap * 2;
+        X->b16 = NULL;
+        X->b16_cap = 0;
+        if (cudaMalloc(&X->b16, cap * 2) != cudaSuccess) { X->b16 = NULL; cudaGetLastError(); return 0; }
+        X->bytes += cap * 2;
+        X->b16_cap = cap;
+    }
+    bft_cuda__k_to_bf16<<<bft_cuda__grid(na), BFT_CUDA__T, 0, X->stream>>>((__nv_bfloat16 *)X->b16, A, na);
+    bft_cuda__k_to_bf16<<<bft_cuda__grid(nb), BFT_CUDA__T, 0, X->stream>>>((__nv_bfloat16 *)X->b16 + offb, B, nb);
+    *A16 = X->b16;
+    *B16 = (const __nv_bfloat16 *)X->b16 + offb;
+    return 1;
 }
 #endif
 
 /* Row-major C = alpha op(A) op(B) + beta C, bft_sgemm's contract; cuBLAS is column-major, so
-   it computes C^T = op(B)^T op(A)^T by swapping the operands. */
-static void bft_cuda__gemm(bft_cuda__ctx *X, int tA, int tB, int M, int N, int K, float alpha, const float *A, int lda,
-                           const float *B, int ldb, float beta, float *C, int ldc)
-{
-#ifdef __CUDACC__
-    if (!X->emu) {
-        cublasStatus_t s = cublasGemmEx(X->blas, tB ? CUBLAS_OP_T : CUBLAS_OP_N, tA ? CUBLAS_OP_T : CUBLAS_OP_N, N, M, K,
-                                        &alpha, B, CUDA_R_32F, ldb, A, CUDA_R_32F, lda, &beta, C, CUDA_R_32F, ldc,
-                                        bft_cuda__compute(X->math), CUBLAS_GEMM_DEFAULT);
-        if (s != CUBLAS_STATUS_SUCCESS && !X->cublas_status) X->cublas_status = (int)s;
-        return;
-    }
-#endif
-    (void)X;
-    bft_sgemm(tA, tB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-}
-/* `count` independent products at fixed strides (the attention's B*H heads) */
+   it computes C^T = op(B)^T op(A)^T by swapping the operands. `count` products at fixed
+   strides (the attention's B*H heads) when count > 1. */
 static void bft_cuda__gemm_batched(bft_cuda__ctx *X, int tA, int tB, int M, int N, int K, float alpha, const float *A,
                                    int lda, size_t sA, const float *B, int ldb, size_t sB, float beta, float *C, int ldc,
                                    size_t sC, int count)
@@ -960,10 +980,25 @@ static void bft_cuda__gemm_batched(bft_cuda__ctx *X, int tA, int tB, int M, int 
     int i;
 #ifdef __CUDACC__
     if (!X->emu) {
-        cublasStatus_t s = cublasGemmStridedBatchedEx(
-            X->blas, tB ? CUBLAS_OP_T : CUBLAS_OP_N, tA ? CUBLAS_OP_T : CUBLAS_OP_N, N, M, K, &alpha, B, CUDA_R_32F, ldb,
-            (long long)sB, A, CUDA_R_32F, lda, (long long)sA, &beta, C, CUDA_R_32F, ldc, (long long)sC, count,
-            bft_cuda__compute(X->math), CUBLAS_GEMM_DEFAULT);
+        const void *a = A, *b = B;
+        cudaDataType_t ty = CUDA_R_32F;
+        cublasComputeType_t ct = X->math == BFT_CUDA_MATH_TF32 ? CUBLAS_COMPUTE_32F_FAST_TF32 : CUBLAS_COMPUTE_32F;
+        cublasStatus_t s;
+        if (X->math == BFT_CUDA_MATH_BF16) {
+            if (!bft_cuda__to_b16(X, A, bft_cuda__span(tA ? K : M, tA ? M : K, lda, sA, count), B,
+                                  bft_cuda__span(tB ? N : K, tB ? K : N, ldb, sB, count), &a, &b)) {
+                if (!X->cublas_status) X->cublas_status = (int)CUBLAS_STATUS_ALLOC_FAILED;
+                return;
+            }
+            ty = CUDA_R_16BF;
+        }
+        if (count == 1)
+            s = cublasGemmEx(X->blas, tB ? CUBLAS_OP_T : CUBLAS_OP_N, tA ? CUBLAS_OP_T : CUBLAS_OP_N, N, M, K, &alpha,
+                             b, ty, ldb, a, ty, lda, &beta, C, CUDA_R_32F, ldc, ct, CUBLAS_GEMM_DEFAULT);
+        else
+            s = cublasGemmStridedBatchedEx(X->blas, tB ? CUBLAS_OP_T : CUBLAS_OP_N, tA ? CUBLAS_OP_T : CUBLAS_OP_N, N, M,
+                                           K, &alpha, b, ty, ldb, (long long)sB, a, ty, lda, (long long)sA, &beta, C,
+                                           CUDA_R_32F, ldc, (long long)sC, count, ct, CUBLAS_GEMM_DEFAULT);
         if (s != CUBLAS_STATUS_SUCCESS && !X->cublas_status) X->cublas_status = (int)s;
         return;
     }
@@ -971,6 +1006,11 @@ static void bft_cuda__gemm_batched(bft_cuda__ctx *X, int tA, int tB, int M, int 
     (void)X;
     for (i = 0; i < count; i++)
         bft_sgemm(tA, tB, M, N, K, alpha, A + i * sA, lda, B + i * sB, ldb, beta, C + i * sC, ldc);
+}
+static void bft_cuda__gemm(bft_cuda__ctx *X, int tA, int tB, int M, int N, int K, float alpha, const float *A, int lda,
+                           const float *B, int ldb, float beta, float *C, int ldc)
+{
+    bft_cuda__gemm_batched(X, tA, tB, M, N, K, alpha, A, lda, 0, B, ldb, 0, beta, C, ldc, 0, 1);
 }
 
 /* The ops: a kernel launch on the GPU, the reference in emulation. */
@@ -1532,6 +1572,7 @@ static void bft_cuda__destroy(bft_cuda__ctx *X)
     bft_cuda__release(X, X->arena);
     bft_cuda__release(X, X->ints);
     bft_cuda__release(X, X->dparts);
+    bft_cuda__release(X, X->b16);
 #ifdef __CUDACC__
     if (!X->emu) {
         if (X->blas) cublasDestroy(X->blas);

@@ -11,8 +11,9 @@
 #   2. CPU side, no GPU needed: the kernels' host references against bertft.h's CPU layers and
 #      the whole device path in emulation against PyTorch's fixtures and the CPU
 #      (build/test_cuda_host), then the CLI with --device cuda-emulate against the CPU CLI.
-#   3. GPU parity: build/test_cuda_gpu runs the same device tests on GPU 0 in FP32 and TF32 (and
-#      the fixtures in BF16):
+#   3. GPU parity: build/test_cuda_gpu checks that each math mode does what it says on plain and
+#      batched products (FP32 exact, TF32, BF16 = the exact product of bf16-rounded operands),
+#      then runs the same device tests on GPU 0 in FP32 and TF32 (and the fixtures in BF16):
 #      fixtures cls2, cls3_bf16, reg_f16 (forward/backward and 10 optimizer steps) against
 #      PyTorch, and 200 steps with dropout against the CPU (same seed, so the same dropout
 #      masks). Tolerances (norm-wise relative error):
@@ -23,10 +24,16 @@
 #      compounding per layer; the 200-step run's bounds grow with the step, see the test.)
 #   4. 200-step CLI run: bertft-cuda on the CPU and with --device cuda, a small random BERT on
 #      MRPC with dropout (the same masks: same seed, same generator); the logged losses must agree
-#      step for step within 1e-3 relative in FP32 math and 2e-2 in TF32.
-#   5. benchmark: one MRPC epoch (3,668 pairs, batch 32, max_seq_length 128, dynamic padding) of a
-#      randomly initialised BERT-base on the GPU, and, when python3 has torch (with CUDA) and
-#      transformers, the same epoch with HF Trainer (tf32=True) in the same run: the ratio.
+#      step for step within 1e-3 relative in FP32 math, 2e-2 in TF32 and 5e-2 in BF16. With torch + transformers:
+#      transformers' own from_pretrained loads the CPU run's saved output (model and tokenizer),
+#      with no missing or unexpected tensor, and its dev loss and accuracy must be bertft's.
+#   5. benchmark: a GPU_CHECK_EPOCHS-epoch (default 3) MRPC fine-tune (3,668 pairs, batch 32,
+#      max_seq_length 128, dynamic padding, then dev evaluation) of a randomly initialised
+#      BERT-base, once per GPU_CHECK_MATH (default "tf32 bf16": bertft-cuda's default and --bf16),
+#      and, when python3 has torch (with CUDA) and transformers, the same fine-tune with HF
+#      Trainer (tools/hf_mrpc.py: tf32=True, and bf16=True autocast for bf16) in the same run:
+#      times, dev metrics and the ratio.
+# Every program runs under `timeout 300`.
 set -u
 cd "$(dirname "$0")/.."
 NVCC=${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
@@ -63,12 +70,12 @@ echo "== 1. build ($NVCC $arch)"
 if [ ! -x "$NVCC" ] && ! command -v "$NVCC" >/dev/null 2>&1; then
   bad "build: nvcc not found (set NVCC=)"
 else
-  if "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp -o build/bertft-cuda tools/bertft_cuda.cu -lcublas -lgomp >"$out/build_cli.log" 2>&1; then
+  if "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp,-ffp-contract=off -o build/bertft-cuda tools/bertft_cuda.cu -lcublas -lgomp >"$out/build_cli.log" 2>&1; then
     ok "build: $cli"
   else
     bad "build: $cli (see $out/build_cli.log)"; tail -20 "$out/build_cli.log"
   fi
-  if "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp -x cu -o build/test_cuda_gpu tests/test_cuda_host.c -lcublas -lgomp >"$out/build_test.log" 2>&1; then
+  if "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp,-ffp-contract=off -x cu -o build/test_cuda_gpu tests/test_cuda_host.c -lcublas -lgomp >"$out/build_test.log" 2>&1; then
     ok "build: build/test_cuda_gpu"
   else
     bad "build: build/test_cuda_gpu (see $out/build_test.log)"; tail -20 "$out/build_test.log"
@@ -144,7 +151,7 @@ if [ $have_gpu = 0 ]; then
 fi
 
 # ---------------------------------------------------------------- 3. GPU parity
-echo "== 3. GPU parity (fixtures in FP32 and TF32, 200 steps against the CPU)"
+echo "== 3. GPU parity (GEMM math modes; fixtures in FP32, TF32 and BF16; 200 steps against the CPU)"
 if [ -x build/test_cuda_gpu ]; then
   if BFT_CUDA_STEPS=200 build/test_cuda_gpu > "$out/test_cuda_gpu.log" 2>&1; then
     ok "GPU parity ($(grep -c '^ok ' "$out/test_cuda_gpu.log") tests: emulation, gpu-fp32, gpu-tf32)"
@@ -158,28 +165,48 @@ fi
 
 # ---------------------------------------------------------------- 4. 200-step CLI run, CPU vs GPU
 echo "== 4. 200 MRPC steps (small random BERT, dropout on): CPU vs GPU"
+have_hf=0
+python3 -c 'import torch, transformers' 2>/dev/null && have_hf=1
 if [ $cli_hook = 1 ]; then
-  $cli $common --max_steps 200 --output_dir "$out/cli_cpu200" > "$out/cli_cpu200.log" 2>&1
-  for math in fp32 tf32; do
-    lim=$([ $math = fp32 ] && echo 1e-3 || echo 2e-2)
-    BERTFT_CUDA_MATH=$math $cli $common --max_steps 200 --output_dir "$out/cli_gpu200_$math" --device cuda \
+  timeout 300 $cli $common --max_steps 200 --do_eval --output_dir "$out/cli_cpu200" > "$out/cli_cpu200.log" 2>&1
+  for math in fp32 tf32 bf16; do
+    lim=$(case $math in fp32) echo 1e-3 ;; tf32) echo 2e-2 ;; *) echo 5e-2 ;; esac)
+    BERTFT_CUDA_MATH=$math timeout 300 $cli $common --max_steps 200 --output_dir "$out/cli_gpu200_$math" --device cuda \
       > "$out/cli_gpu200_$math.log" 2>&1
     read -r worst n < <(compare_losses "$out/cli_cpu200/trainer_log.jsonl" "$out/cli_gpu200_$math/trainer_log.jsonl")
     if awk -v w="$worst" -v n="$n" -v l="$lim" 'BEGIN { exit !(n == 200 && w < l) }'; then
       ok "200 steps, GPU ($math) vs CPU: worst logged-loss rel $worst (bound $lim)"
     else
       bad "200 steps, GPU ($math) vs CPU: worst logged-loss rel $worst over $n steps, bound $lim (logs in $out)"
+      tail -3 "$out/cli_gpu200_$math.log"
     fi
   done
-  for r in cpu200 gpu200_fp32 gpu200_tf32; do
+  for r in cpu200 gpu200_fp32 gpu200_tf32 gpu200_bf16; do
     printf '   %-12s %s\n' "$r" "$(grep -o '"train_runtime": [0-9.]*' "$out/cli_$r/train_results.json" 2>/dev/null)"
   done
+  # transformers' own from_pretrained on what bertft saved: no missing/unexpected tensors, same dev loss
+  if [ $have_hf = 1 ]; then
+    hl=$(timeout 300 python3 tools/hf_mrpc.py load "$out/cli_cpu200" "$glue" 2>"$out/hf_load.log" | tail -1)
+    echo "   HF from_pretrained: $hl"
+    bl=$(python3 -c "import json;d=json.load(open('$out/cli_cpu200/eval_results.json'));print(d['eval_loss'],d['eval_accuracy'])" 2>/dev/null)
+    echo "   bertft (CPU) eval:  $bl"
+    if python3 -c '
+import json, sys
+h = json.loads(sys.argv[1]); loss, acc = map(float, sys.argv[2].split())
+sys.exit(0 if abs(h["eval_loss"] - loss) <= 1e-5 * abs(loss) and h["eval_accuracy"] == acc else 1)' "$hl" "$bl" 2>/dev/null
+    then ok "transformers' from_pretrained loads bertft's saved model and tokenizer: the same dev loss (1e-5) and accuracy"
+    else bad "transformers' from_pretrained on bertft's output (see $out/hf_load.log)"; tail -3 "$out/hf_load.log"
+    fi
+  else
+    skp "from_pretrained check: python3 lacks torch or transformers"
+  fi
 else
   skp "200-step CLI run (no CLI device hook or no data)"
 fi
 
 # ---------------------------------------------------------------- 5. benchmark
-echo "== 5. one MRPC epoch of BERT-base (random init), batch 32, max_seq_length 128"
+epochs=${GPU_CHECK_EPOCHS:-3}
+echo "== 5. MRPC fine-tune of BERT-base (random init), $epochs epochs, batch 32, max_seq_length 128: bertft-cuda vs HF Trainer"
 if [ "${GPU_CHECK_BENCH:-1}" = 0 ]; then
   skp "benchmark (GPU_CHECK_BENCH=0)"
 elif [ $cli_hook = 1 ]; then
@@ -192,43 +219,33 @@ elif [ $cli_hook = 1 ]; then
 EOF
   $cli init --config "$out/bert-base.json" --vocab "$vocab" --output_dir "$base" --seed 42 >/dev/null 2>&1
   bargs="--model_name_or_path $base --task_name mrpc --data_dir $glue --do_train --do_eval --max_seq_length 128 \
-    --per_device_train_batch_size 32 --per_device_eval_batch_size 64 --learning_rate 2e-5 --num_train_epochs 1 \
+    --per_device_train_batch_size 32 --per_device_eval_batch_size 64 --learning_rate 2e-5 --num_train_epochs $epochs \
     --logging_steps 20 --save_strategy no --report_to none --overwrite_output_dir --disable_tqdm --seed 42"
-  $cli $bargs --output_dir "$out/bench_gpu" --device cuda > "$out/bench_gpu.log" 2>&1
-  bt=$(python3 -c "import json;print(json.load(open('$out/bench_gpu/train_results.json'))['train_runtime'])" 2>/dev/null)
-  if [ -n "$bt" ]; then
-    ok "bertft-cuda: one MRPC epoch in ${bt} s ($(grep -o '"eval_accuracy": [0-9.]*' "$out/bench_gpu/eval_results.json"))"
-  else
-    bad "bertft-cuda benchmark (see $out/bench_gpu.log)"; tail -5 "$out/bench_gpu.log"
-  fi
-  if python3 -c 'import torch, transformers, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
-    ht=$(python3 - "$base" "$glue/MRPC/train.tsv" "$out/bench_hf" <<'EOF' 2>"$out/bench_hf.log" | tail -1
-import csv, sys, torch
-from transformers import (BertForSequenceClassification, BertTokenizerFast, DataCollatorWithPadding, Trainer,
-                          TrainingArguments)
-model_dir, tsv, outdir = sys.argv[1:4]
-rows = list(csv.reader(open(tsv, encoding="utf-8-sig"), delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
-tok = BertTokenizerFast(vocab_file=model_dir + "/vocab.txt", do_lower_case=True)
-enc = tok([r[3] for r in rows], [r[4] for r in rows], truncation=True, max_length=128)
-ds = [{"input_ids": enc["input_ids"][i], "token_type_ids": enc["token_type_ids"][i],
-       "attention_mask": enc["attention_mask"][i], "labels": int(rows[i][0])} for i in range(len(rows))]
-model = BertForSequenceClassification.from_pretrained(model_dir, num_labels=2)
-args = TrainingArguments(output_dir=outdir, per_device_train_batch_size=32, learning_rate=2e-5, num_train_epochs=1,
-                         logging_steps=20, save_strategy="no", report_to=[], seed=42, tf32=True,
-                         disable_tqdm=True)
-tr = Trainer(model=model, args=args, train_dataset=ds, data_collator=DataCollatorWithPadding(tok))
-print(tr.train().metrics["train_runtime"])
-EOF
-)
-    if [ -n "$ht" ] && [ -n "$bt" ]; then
-      ok "HF Trainer (torch $(python3 -c 'import torch;print(torch.__version__)'), tf32): one MRPC epoch in ${ht} s"
-      awk -v h="$ht" -v b="$bt" 'BEGIN { printf "   ratio HF Trainer / bertft-cuda = %.2fx (higher: bertft-cuda faster)\n", h / b }'
+  field() { python3 -c "import json,sys;d=json.load(open(sys.argv[1]));print(' '.join('%s' % d.get(k, '-') for k in sys.argv[2:]))" "$@" 2>/dev/null; }
+  for math in ${GPU_CHECK_MATH:-tf32 bf16}; do
+    flag=$([ $math = bf16 ] && echo --bf16)
+    timeout 300 $cli $bargs $flag --output_dir "$out/bench_gpu_$math" --device cuda > "$out/bench_gpu_$math.log" 2>&1
+    read -r bt < <(field "$out/bench_gpu_$math/train_results.json" train_runtime)
+    read -r bl ba bf < <(field "$out/bench_gpu_$math/eval_results.json" eval_loss eval_accuracy eval_f1)
+    if [ -n "$bt" ]; then
+      ok "bertft-cuda ($math): $epochs epochs in ${bt} s; eval loss $bl accuracy $ba f1 $bf"
     else
-      bad "HF Trainer benchmark (see $out/bench_hf.log)"; tail -5 "$out/bench_hf.log"
+      bad "bertft-cuda benchmark $math (see $out/bench_gpu_$math.log)"; tail -5 "$out/bench_gpu_$math.log"
     fi
-  else
-    skp "HF Trainer comparison: python3 lacks torch with CUDA or transformers"
-  fi
+    if [ $have_hf = 1 ] && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
+      hj=$(timeout 300 python3 tools/hf_mrpc.py train "$base" "$glue" "$out/bench_hf_$math" "$epochs" $math \
+           2>"$out/bench_hf_$math.log" | tail -1)
+      ht=$(python3 -c "import json,sys;print(json.loads(sys.argv[1])['train_runtime'])" "$hj" 2>/dev/null)
+      if [ -n "$ht" ] && [ -n "$bt" ]; then
+        ok "HF Trainer ($math): $hj"
+        awk -v h="$ht" -v b="$bt" -v m=$math 'BEGIN { printf "   %s: HF Trainer / bertft-cuda = %.2fx (higher: bertft-cuda faster)\n", m, h / b }'
+      else
+        bad "HF Trainer benchmark $math (see $out/bench_hf_$math.log)"; tail -5 "$out/bench_hf_$math.log"
+      fi
+    else
+      skp "HF Trainer comparison: python3 lacks torch with CUDA or transformers"
+    fi
+  done
 else
   skp "benchmark (no CLI device hook or no data)"
 fi
