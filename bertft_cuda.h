@@ -1679,7 +1679,7 @@ BERTFT_CUDA_DEF bft_result bft_cuda_grads_to_host(bft_device *dev, bft_model *m)
     bft_result r;
     if (!X || m != X->m) return bft__fail(BFT_ERR_INVALID, "bft_cuda_grads_to_host: not this device's model");
     if (!m->grads) {
-        if (!(m->grads = (float *)bft__calloc(m->num_params, sizeof(float))))
+        if (!(m->grads = bft__alloc64(m->num_params, 1)))
             return bft__fail(BFT_ERR_OOM, "out of memory for gradients");
         bft__bind(m, &m->g, m->grads);
     }

@@ -161,6 +161,12 @@ static double measure_peak(void (*loop)(long), int width, int chains, int nt)
     return best;
 }
 
+static float *alloc64(void **mem, size_t n)
+{
+    *mem = malloc(n * sizeof(float) + 64);
+    return *mem ? (float *)(((uintptr_t)*mem + 63) & ~(uintptr_t)63) : NULL;
+}
+
 static void fill(float *x, size_t n, float scale)
 {
     size_t i;
@@ -184,6 +190,7 @@ int main(int argc, char **argv)
     int width, chains;
     double peak1, peakn;
     float *X, *W, *Y, *dX, *dW;
+    void *mem[5];
     size_t maxM = 4096, maxF = 3072;
     for (i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "-k")) kernel = argv[i + 1];
@@ -207,11 +214,12 @@ int main(int argc, char **argv)
     printf("%s peak (register-only loop, %d chains, %d multiply-adds per instruction): %.1f GFLOP/s on 1 thread, %.1f on %d\n\n",
            width == 32 ? "VDPBF16PS" : "FMA", chains, width, peak1, peakn, nt);
 
-    X = (float *)malloc(sizeof(float) * maxM * maxF);
-    dX = (float *)malloc(sizeof(float) * maxM * maxF);
-    Y = (float *)malloc(sizeof(float) * maxM * maxF);
-    W = (float *)malloc(sizeof(float) * maxF * maxF);
-    dW = (float *)malloc(sizeof(float) * maxF * maxF);
+    /* on 64-byte boundaries, as bertft's activations, parameters and gradients are */
+    X = alloc64(&mem[0], (size_t)maxM * maxF);
+    dX = alloc64(&mem[1], (size_t)maxM * maxF);
+    Y = alloc64(&mem[2], (size_t)maxM * maxF);
+    W = alloc64(&mem[3], (size_t)maxF * maxF);
+    dW = alloc64(&mem[4], (size_t)maxF * maxF);
     if (!X || !dX || !Y || !W || !dW) { fprintf(stderr, "out of memory\n"); return 1; }
     fill(X, maxM * maxF, 1.0f);
     fill(Y, maxM * maxF, 1.0f);
@@ -238,6 +246,6 @@ int main(int argc, char **argv)
                        p == 0 ? "forward" : p == 1 ? "dX" : "dW", best * 1e3, gf, 100.0 * gf / peakn);
                 fflush(stdout);
             }
-    free(X); free(dX); free(Y); free(W); free(dW);
+    for (l = 0; l < 5; l++) free(mem[l]);
     return 0;
 }
