@@ -26,8 +26,10 @@
 
    Matrix products use cuBLAS with fp32 master weights and fp32 storage; the math mode picks
    TF32 tensor cores (default: what HF Trainer's --tf32 does), bf16 tensor cores with fp32
-   accumulation (operands rounded to bf16 just before each product), or exact fp32 (bft_cuda_set_math, or BERTFT_CUDA_MATH=tf32|bf16|fp32 in the
-   environment). Activations stay fp32 in every mode (no bf16 activation storage).
+   accumulation (operands rounded to bf16 just before each product), or exact fp32
+   (bft_cuda_set_math, or BERTFT_CUDA_MATH=tf32|bf16|fp32 in the environment). Activations
+   stay fp32 in every mode (no bf16 activation storage). Emulation multiplies in fp32, or as
+   bertft.h's bf16 products (the same rounding of the operands) in BF16 mode.
 
    Dropout uses the CPU's counter-based generator (a hash of (key, element index)) with keys
    drawn from the model's generator in the CPU's order, so a GPU run and a CPU run with the same
@@ -935,7 +937,6 @@ static bft_result bft_cuda__sync(bft_cuda__ctx *X, const char *what)
     return BFT_OK;
 }
 
-
 #ifdef __CUDACC__
 /* Elements a row-major operand of `rows` x `cols` at stride `ld` spans, over `count` copies
    `stride` apart: the range cuBLAS may read. */
@@ -1003,9 +1004,9 @@ static void bft_cuda__gemm_batched(bft_cuda__ctx *X, int tA, int tB, int M, int 
         return;
     }
 #endif
-    (void)X;
     for (i = 0; i < count; i++)
-        bft_sgemm(tA, tB, M, N, K, alpha, A + i * sA, lda, B + i * sB, ldb, beta, C + i * sC, ldc);
+        bft_gemm(X->math == BFT_CUDA_MATH_BF16 ? BFT_BF16 : BFT_FP32, tA, tB, M, N, K, alpha, A + i * sA, lda,
+                 B + i * sB, ldb, beta, C + i * sC, ldc);
 }
 static void bft_cuda__gemm(bft_cuda__ctx *X, int tA, int tB, int M, int N, int K, float alpha, const float *A, int lda,
                            const float *B, int ldb, float beta, float *C, int ldc)

@@ -10,10 +10,12 @@
 #      (tests/test_cuda_host.c as CUDA C++); cc builds build/test_cuda_host.
 #   2. CPU side, no GPU needed: the kernels' host references against bertft.h's CPU layers and
 #      the whole device path in emulation against PyTorch's fixtures and the CPU
-#      (build/test_cuda_host), then the CLI with --device cuda-emulate against the CPU CLI.
+#      (build/test_cuda_host), then the CLI with --device cuda-emulate against the CPU CLI, in
+#      fp32 and with --bf16 on both.
 #   3. GPU parity: build/test_cuda_gpu checks that each math mode does what it says on plain and
 #      batched products (FP32 exact, TF32, BF16 = the exact product of bf16-rounded operands),
-#      then runs the same device tests on GPU 0 in FP32 and TF32 (and the fixtures in BF16):
+#      then runs the same device tests on GPU 0 in FP32 and TF32 (and the fixtures in BF16, plus
+#      mixed_bf16, PyTorch with bf16-rounded operands, within 1e-3 logits / 5e-3 gradients):
 #      fixtures cls2, cls3_bf16, reg_f16 (forward/backward and 10 optimizer steps) against
 #      PyTorch, and 200 steps with dropout against the CPU (same seed, so the same dropout
 #      masks). Tolerances (norm-wise relative error):
@@ -135,6 +137,16 @@ if [ -x "$cli" ] && [ -n "$glue" ] && [ -n "$vocab" ]; then
       ok "CLI --device cuda-emulate vs CPU, 12 MRPC steps with dropout: worst loss rel $worst"
     else
       bad "CLI --device cuda-emulate vs CPU: worst loss rel $worst over $n steps (logs in $out)"
+    fi
+    # --bf16 on both: the same operands rounded; only fp32 summation order (and through it an
+    # element on a bf16 boundary) differs
+    $cli $common --max_steps 12 --bf16 --output_dir "$out/cli_cpu12_bf16" > "$out/cli_cpu12_bf16.log" 2>&1
+    $cli $common --max_steps 12 --bf16 --output_dir "$out/cli_emu12_bf16" --device cuda-emulate > "$out/cli_emu12_bf16.log" 2>&1
+    read -r worst n < <(compare_losses "$out/cli_cpu12_bf16/trainer_log.jsonl" "$out/cli_emu12_bf16/trainer_log.jsonl")
+    if awk -v w="$worst" -v n="$n" 'BEGIN { exit !(n == 12 && w < 1e-3) }'; then
+      ok "CLI --device cuda-emulate --bf16 vs CPU --bf16, 12 MRPC steps: worst loss rel $worst (bound 1e-3)"
+    else
+      bad "CLI --device cuda-emulate --bf16 vs CPU --bf16: worst loss rel $worst over $n steps (logs in $out)"
     fi
   fi
 else
