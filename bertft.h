@@ -5812,10 +5812,10 @@ static size_t bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, i
     size_t G = keep ? 1 : 0; /* gradient scratch only when training */
     size_t P = (size_t)B * c->num_attention_heads * T * T;
     size_t f = 0;
-    /* each array starts on a 64-byte boundary: malloc gives large blocks only 16-byte
-       alignment, and an AVX-512 load or store of a misaligned row touches two cache lines
-       (up to 5% of a matrix product's time, measured) */
-    float *fb = a ? (float *)(((uintptr_t)a->mem + 63) & ~(uintptr_t)63) : NULL;
+    /* each array starts on a 64-byte boundary (the arena does, see bft__alloc64): an AVX-512
+       load or store of a misaligned row touches two cache lines (up to 5% of a matrix product's
+       time, measured) */
+    float *fb = a ? a->mem : NULL;
 #define BFT__F(ptr, n) do { if (fb) a->ptr = fb + f; f += (n); f = (f + 15) & ~(size_t)15; } while (0)
 #define BFT__I(ptr, n) do { if (fb) a->ptr = (int32_t *)(void *)(fb + f); f += (n); f = (f + 15) & ~(size_t)15; } while (0)
     BFT__I(ids, N); BFT__I(types, N); BFT__I(mask, N);
@@ -5850,12 +5850,14 @@ static bft_result bft__acts_prepare(bft_model *m, int B, int T, int keep)
     if (!a->drop_keys) {
         if (!(a->drop_keys = BFT__NEW(uint64_t, 2 + 3 * L))) return bft__fail(BFT_ERR_OOM, "out of memory");
     }
-    nf = bft__acts_layout(NULL, &m->config, B, T, threads, keep) + 16; /* + the alignment */
+    nf = bft__acts_layout(NULL, &m->config, B, T, threads, keep);
     if (nf > a->cap) {
-        /* grow-only: the largest batch so far sets the size, later batches reuse it */
-        float *nm = (float *)bft__realloc(a->mem, nf * sizeof(float));
-        if (!nm) return bft__fail(BFT_ERR_OOM, "out of memory for activations (batch %d x %d: %.1f MB)", B, T, nf * 4.0 / 1e6);
-        a->mem = nm;
+        /* grow-only: the largest batch so far sets the size, later batches reuse it; nothing in
+           it outlives a forward, so nothing is copied over */
+        bft__free64(a->mem);
+        a->cap = 0;
+        if (!(a->mem = bft__alloc64(nf, 0)))
+            return bft__fail(BFT_ERR_OOM, "out of memory for activations (batch %d x %d: %.1f MB)", B, T, nf * 4.0 / 1e6);
         a->cap = nf;
     }
     a->B = B;
@@ -6167,7 +6169,7 @@ BERTFT_DEF void bft_model_free(bft_model *m)
     bft_free(m->g.layers);
     bft_free(m->load_report);
     if (m->acts) {
-        bft_free(m->acts->mem);
+        bft__free64(m->acts->mem);
         bft_free(m->acts->drop_keys);
         bft_free(m->acts);
     }

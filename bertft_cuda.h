@@ -955,12 +955,11 @@ static int bft_cuda__to_b16(bft_cuda__ctx *X, const float *A, size_t na, const f
     size_t offb = (na + 63) & ~(size_t)63; /* 128-byte aligned B */
     if (offb + nb > X->b16_cap) {
         size_t cap = (offb + nb) + (offb + nb) / 4;
-        if (X->b16) cudaFree(X->b16); /* synchronises: earlier products are done with it */
+        bft_cuda__release(X, X->b16); /* cudaFree synchronises: earlier products are done with it */
         X->bytes -= X->b16_cap * 2;
         X->b16 = NULL;
         X->b16_cap = 0;
-        if (cudaMalloc(&X->b16, cap * 2) != cudaSuccess) { X->b16 = NULL; cudaGetLastError(); return 0; }
-        X->bytes += cap * 2;
+        if (bft_cuda__alloc(X, &X->b16, cap * 2) != BFT_OK) return 0;
         X->b16_cap = cap;
     }
     bft_cuda__k_to_bf16<<<bft_cuda__grid(na), BFT_CUDA__T, 0, X->stream>>>((__nv_bfloat16 *)X->b16, A, na);
