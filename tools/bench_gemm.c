@@ -4,12 +4,15 @@
    Run:    /tmp/bench_gemm [-p fp32|bf16] [-k kernel] [-r reps] [-m M]
              -p  precision of the products (default fp32); bf16 compares with the VDPBF16PS peak
              -k  force a kernel (avx512, avx2, neon, scalar); default: the automatic choice
-             -r  timed repetitions per shape, best kept (default 3, after one warm-up)
+             -r  timed repetitions per shape, best kept (default 10, after one warm-up)
              -m  only this M (default: 4096 and 2528)
    Threads: OMP_NUM_THREADS (default: all cores).
 
    First it measures the peak: a loop of independent FMAs on registers only, with the vector
-   width of the active kernel, on one thread and on all threads. Then, for each BERT linear layer
+   width of the active kernel, on one thread and on all threads. %peak is against that peak, taken
+   at the start. The machine's speed drifts (a shared VM: the same loop has read 400 to 460
+   GFLOP/s minutes apart), so before each layer the loop runs again, shortly, and %now is against
+   that reading, whichever is higher: the start's or this one's. Then, for each BERT linear layer
    (in -> out features) and M tokens, it times the three products of training:
       forward  Y[M,out]  = X[M,in] . W[out,in]^T          bft_sgemm(0, 1, ...)
       dX       dX[M,in]  = dY[M,out] . W[out,in]          bft_sgemm(0, 0, ...)
@@ -137,14 +140,14 @@ static int peak_width(const char *k, void (**loop)(long), int *chains)
     return 1;
 }
 
-/* GFLOP/s of `nt` threads each running the loop: best of 7 runs of ~0.1 s (the machine may be
-   shared; the best run is the closest to what the hardware can do). */
-static double measure_peak(void (*loop)(long), int width, int chains, int nt)
+/* GFLOP/s of `nt` threads each running the loop: best of `trials` runs of ~0.1 s (the machine
+   may be shared; the best run is the closest to what the hardware can do). */
+static double measure_peak(void (*loop)(long), int width, int chains, int nt, int trials)
 {
     long iters = 100000;
     double best = 0.0;
     int trial = 0;
-    while (trial < 7) {
+    while (trial < trials) {
         double t0 = now(), t, gf;
         BFT__OMP(parallel num_threads(nt))
         loop(iters);
@@ -182,13 +185,13 @@ int main(int argc, char **argv)
     static const int layers[][2] = { { 768, 768 }, { 768, 3072 }, { 3072, 768 }, { 768, 2304 } };
     static const char *const names[] = { "attn out 768->768", "ffn in 768->3072", "ffn out 3072->768",
                                          "qkv 768->2304" };
-    int Ms[2] = { 4096, 2528 }, nM = 2, reps = 3, nt = 1, i, l, m, p;
+    int Ms[2] = { 4096, 2528 }, nM = 2, reps = 10, nt = 1, i, l, m, p;
     const char *kernel = NULL;
     bft_precision prec = BFT_FP32;
     const char *kname;
     void (*loop)(long);
     int width, chains;
-    double peak1, peakn;
+    double peak1, peakn, now_peak = 0.0, lowest = 1e30, lowest_now = 1e30;
     float *X, *W, *Y, *dX, *dW;
     void *mem[5];
     size_t maxM = 4096, maxF = 3072;
@@ -207,8 +210,8 @@ int main(int argc, char **argv)
     /* the kernel bf16 products use is the bf16 one when it runs natively, else the fp32 one */
     kname = prec == BFT_BF16 && bft_gemm_native_bf16() ? "avx512bf16" : bft_gemm_kernel();
     width = peak_width(kname, &loop, &chains);
-    peak1 = measure_peak(loop, width, chains, 1);
-    peakn = nt > 1 ? measure_peak(loop, width, chains, nt) : peak1;
+    peak1 = measure_peak(loop, width, chains, 1, 7);
+    peakn = nt > 1 ? measure_peak(loop, width, chains, nt, 7) : peak1;
     printf("%s products, kernel %s%s, %d thread%s\n", prec == BFT_BF16 ? "bf16" : "fp32", kname,
            prec == BFT_BF16 && !bft_gemm_native_bf16() ? " (bf16 emulated)" : "", nt, nt > 1 ? "s" : "");
     printf("%s peak (register-only loop, %d chains, %d multiply-adds per instruction): %.1f GFLOP/s on 1 thread, %.1f on %d\n\n",
@@ -226,13 +229,15 @@ int main(int argc, char **argv)
     fill(W, maxF * maxF, 0.02f);
     memset(dW, 0, sizeof(float) * maxF * maxF);
 
-    printf("%-6s %-20s %-8s %9s %9s %7s\n", "M", "layer", "product", "ms", "GFLOP/s", "%peak");
+    printf("%-6s %-20s %-8s %9s %9s %7s %7s\n", "M", "layer", "product", "ms", "GFLOP/s", "%peak", "%now");
     for (m = 0; m < nM; m++)
         for (l = 0; l < 4; l++)
             for (p = 0; p < 3; p++) {
                 const int M = Ms[m], in = layers[l][0], out = layers[l][1];
-                double best = 1e30, flops = 2.0 * M * in * out, gf;
+                double best = 1e30, flops = 2.0 * M * in * out, gf, ref;
                 int r;
+                if (p == 0) now_peak = measure_peak(loop, width, chains, nt, 3);
+                ref = now_peak > peakn ? now_peak : peakn;
                 for (r = 0; r <= reps; r++) { /* r == 0 is the warm-up */
                     double t0 = now(), t;
                     if (p == 0) bft_gemm(prec, 0, 1, M, out, in, 1.0f, X, in, W, in, 0.0f, Y, out);
@@ -242,10 +247,14 @@ int main(int argc, char **argv)
                     if (r > 0 && t < best) best = t;
                 }
                 gf = flops / best * 1e-9;
-                printf("%-6d %-20s %-8s %9.2f %9.1f %6.1f%%\n", M, names[l],
-                       p == 0 ? "forward" : p == 1 ? "dX" : "dW", best * 1e3, gf, 100.0 * gf / peakn);
+                printf("%-6d %-20s %-8s %9.2f %9.1f %6.1f%% %6.1f%%\n", M, names[l],
+                       p == 0 ? "forward" : p == 1 ? "dX" : "dW", best * 1e3, gf, 100.0 * gf / peakn, 100.0 * gf / ref);
                 fflush(stdout);
+                if (gf / peakn < lowest) lowest = gf / peakn;
+                if (gf / ref < lowest_now) lowest_now = gf / ref;
             }
+    printf("\nlowest: %.1f%% of the start's peak, %.1f%% of the higher of it and the peak just before the layer\n",
+           100.0 * lowest, 100.0 * lowest_now);
     for (l = 0; l < 5; l++) free(mem[l]);
     return 0;
 }
