@@ -4073,7 +4073,7 @@ BFT__INLINE void bft__gemm_prefetch_c(const float *cp, size_t ldc)
    the only way to be sure every compiler at -O2 keeps all 24 accumulators in registers. */
 #define BFT__Z512(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
 #define BFT__F512(i)                                                                             \
-    t = _mm512_set1_ps(a[i]);                                                                    \
+    t = _mm512_set1_ps(a[(size_t)(i) * rs]);                                                     \
     c##i##a = _mm512_fmadd_ps(t, b0, c##i##a);                                                   \
     c##i##b = _mm512_fmadd_ps(t, b1, c##i##b);
 #define BFT__W512(i)                                                                             \
@@ -4091,16 +4091,20 @@ BFT__INLINE void bft__gemm_prefetch_c(const float *cp, size_t ldc)
         _mm512_storeu_ps(cr, r0);                                                                \
         _mm512_storeu_ps(cr + 16, r1);                                                           \
     }
+/* The tile, with row i of A at depth k at a[i * rs + k * cs]: rs = 1, cs = 12 for a packed sliver
+   (bft__gemm_ukr_avx512), rs = lda, cs = 1 for A read in place (bft__gemm_ukr_avx512_rows). Each
+   caller passes constants or a loop-invariant stride, so inlining gives each its own addressing;
+   the arithmetic, and so the result, is the same for both. */
 __attribute__((target("avx512f")))
-static void bft__gemm_ukr_avx512(int kc, const float *a, const float *b, float *cp, size_t ldc,
-                                 float alpha, float beta, const float *bias)
+BFT__INLINE void bft__gemm_tile_avx512(int kc, const float *a, size_t rs, size_t cs, const float *b, float *cp,
+                                       size_t ldc, float alpha, float beta, const float *bias)
 {
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     int k;
     bft__gemm_prefetch_c(cp, ldc);
     BFT__Z512(0) BFT__Z512(1) BFT__Z512(2) BFT__Z512(3) BFT__Z512(4) BFT__Z512(5)
     BFT__Z512(6) BFT__Z512(7) BFT__Z512(8) BFT__Z512(9) BFT__Z512(10) BFT__Z512(11)
-    for (k = 0; k < kc; k++, a += 12, b += 32) {
+    for (k = 0; k < kc; k++, a += cs, b += 32) {
         const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
         __m512 t;
         BFT__F512(0) BFT__F512(1) BFT__F512(2) BFT__F512(3) BFT__F512(4) BFT__F512(5)
@@ -4110,32 +4114,20 @@ static void bft__gemm_ukr_avx512(int kc, const float *a, const float *b, float *
     BFT__W512(6) BFT__W512(7) BFT__W512(8) BFT__W512(9) BFT__W512(10) BFT__W512(11)
 }
 
-/* The avx512 kernel on A in place (bft__gemm_ukr_rows_fn): each depth broadcasts one float from
-   each of 12 rows instead of 12 consecutive floats of a packed sliver. The arithmetic is the same,
-   in the same order, so the results are bitwise those of the packed kernel. */
-#define BFT__FR512(i)                                                                            \
-    t = _mm512_set1_ps(a[(size_t)(i) * lda]);                                                    \
-    c##i##a = _mm512_fmadd_ps(t, b0, c##i##a);                                                   \
-    c##i##b = _mm512_fmadd_ps(t, b1, c##i##b);
+__attribute__((target("avx512f")))
+static void bft__gemm_ukr_avx512(int kc, const float *a, const float *b, float *cp, size_t ldc,
+                                 float alpha, float beta, const float *bias)
+{
+    bft__gemm_tile_avx512(kc, a, 1, 12, b, cp, ldc, alpha, beta, bias);
+}
+/* On A in place (bft__gemm_ukr_rows_fn): each depth broadcasts one float from each of 12 rows
+   instead of 12 consecutive floats of a packed sliver. */
 __attribute__((target("avx512f")))
 static void bft__gemm_ukr_avx512_rows(int kc, const float *a, size_t lda, const float *b, float *cp, size_t ldc,
                                       float alpha, float beta, const float *bias)
 {
-    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    int k;
-    bft__gemm_prefetch_c(cp, ldc);
-    BFT__Z512(0) BFT__Z512(1) BFT__Z512(2) BFT__Z512(3) BFT__Z512(4) BFT__Z512(5)
-    BFT__Z512(6) BFT__Z512(7) BFT__Z512(8) BFT__Z512(9) BFT__Z512(10) BFT__Z512(11)
-    for (k = 0; k < kc; k++, a++, b += 32) {
-        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-        __m512 t;
-        BFT__FR512(0) BFT__FR512(1) BFT__FR512(2) BFT__FR512(3) BFT__FR512(4) BFT__FR512(5)
-        BFT__FR512(6) BFT__FR512(7) BFT__FR512(8) BFT__FR512(9) BFT__FR512(10) BFT__FR512(11)
-    }
-    BFT__W512(0) BFT__W512(1) BFT__W512(2) BFT__W512(3) BFT__W512(4) BFT__W512(5)
-    BFT__W512(6) BFT__W512(7) BFT__W512(8) BFT__W512(9) BFT__W512(10) BFT__W512(11)
+    bft__gemm_tile_avx512(kc, a, lda, 1, b, cp, ldc, alpha, beta, bias);
 }
-#undef BFT__FR512
 
 /* ---- x86-64 AVX512_BF16: 12 x 32 on bf16 pairs ------------------------------------------- */
 /* The fp32 kernel's structure with VDPBF16PS: each instruction multiplies 16 lanes x 2 depths
