@@ -4549,10 +4549,11 @@ static void bft__tr16x16(__m512 *r)
     }
 }
 
-/* bft__gemm_pack for fp32 operands whose lanes are rows, W a multiple of 16: 16 x 16 transposes,
-   each row read 32 floats ahead of its use (16-32 row streams are more than the hardware
-   prefetcher follows). 2.2x the plain loop's speed on the forward's weights (768 x 768, from
-   DRAM: 191 against 434 us). */
+/* bft__gemm_pack for fp32 operands whose lanes are rows, W a multiple of 16 or 12: 16 x 16
+   transposes, each row read 32 floats ahead of its use (16-32 row streams are more than the
+   hardware prefetcher follows). 2.2x the plain loop's speed on the forward's weights (768 x 768,
+   from DRAM: 191 against 434 us). W = 12 is an A block that is not read in place (see
+   bft__gemm_rows_spread): 12 rows and 4 of zeros, stored 4 depths to 3 whole vectors. */
 __attribute__((target("avx512f")))
 static void bft__gemm_pack_rows_avx512(const float *X, size_t ldx, int nl, int kc, int W, float *dst)
 {
@@ -4567,13 +4568,18 @@ static void bft__gemm_pack_rows_avx512(const float *X, size_t ldx, int nl, int k
                 __m512 r[16];
                 for (i = 0; i < 16; i++) {
                     const float *x = X + (size_t)(l0 + i) * ldx + k0;
-                    if (l0 + i < nl) {
+                    if (l0 + i < nl && l0 + i < W) {
                         if (k0 + 32 < kc) _mm_prefetch((const char *)(x + 32), _MM_HINT_T0);
                         r[i] = _mm512_maskz_loadu_ps(mk, x);
                     } else r[i] = _mm512_setzero_ps();
                 }
                 bft__tr16x16(r);
-                for (i = 0; i < nk; i++) _mm512_storeu_ps(dst + (size_t)(k0 + i) * W + l0, r[i]);
+                if (W == 12 && nk == 16) /* 16 depths x 12 lanes: 12 whole vectors */
+                    for (i = 0; i < 16; i += 4)
+                        bft__store4x12(dst + (size_t)(k0 + i) * 12, r[i], r[i + 1], r[i + 2], r[i + 3]);
+                else
+                    for (i = 0; i < nk; i++)
+                        _mm512_mask_storeu_ps(dst + (size_t)(k0 + i) * W + l0, bft__mask16(W - l0), r[i]);
             }
         }
 }
@@ -4679,7 +4685,7 @@ static void bft__gemm_pack_for(const bft__gemm_kernel_info *kn, int to_bf16, con
         bft__gemm_pack_contig_avx512(X, ldx, nl, kc, W, dst, sum);
         return;
     }
-    if (kn->pack == BFT__PACK_AVX512 && !lane_contig && !to_bf16 && W % 16 == 0) { /* never sums */
+    if (kn->pack == BFT__PACK_AVX512 && !lane_contig && !to_bf16 && (W % 16 == 0 || W == 12)) { /* never sums */
         bft__gemm_pack_rows_avx512(X, ldx, nl, kc, W, dst);
         return;
     }
@@ -4795,11 +4801,42 @@ static int bft__gemm_mc(const bft__gemm_kernel_info *kn, int M, int nt)
                                          : kn->mc;
 }
 
+/* Row blocks: whole blocks of MC rows while at least nt of them remain, then the rest cut into
+   nt nearly equal blocks (in micro-panels). With only whole blocks, the thread that took the
+   last whole one finished up to a block after the other: 2528 rows in 192-row blocks are 13
+   whole blocks and 32 rows, 7 blocks against 6.2 (6% of the product idle on one core).
+   Returns the number of blocks; with b >= 0, block b's first row and rows in *ic, *mc. */
+static int bft__gemm_blocks(const bft__gemm_kernel_info *kn, int M, int nt, int b, int *ic, int *mc)
+{
+    const int MR = kn->mr, P = (M + MR - 1) / MR, MCp = bft__gemm_mc(kn, M, nt) / MR;
+    const int nfull = P >= nt * MCp ? (P - nt * MCp) / MCp + 1 : 0, R = P - nfull * MCp;
+    const int ntail = R < nt ? R : nt;
+    if (b >= 0) {
+        const int p0 = b < nfull ? b * MCp : nfull * MCp + (int)((long)R * (b - nfull) / ntail);
+        const int p1 = b < nfull ? p0 + MCp : nfull * MCp + (int)((long)R * (b - nfull + 1) / ntail);
+        *ic = p0 * MR;
+        *mc = bft__gemm_min(p1 * MR, M) - *ic;
+    }
+    return nfull + ntail;
+}
+
 static int bft__gemm_nq(const bft__gemm_kernel_info *kn, int M, int nc, int nt)
 {
-    const int MC = bft__gemm_mc(kn, M, nt), n_ic = (M + MC - 1) / MC, ns = (nc + kn->nr - 1) / kn->nr;
+    const int n_ic = bft__gemm_blocks(kn, M, nt, -1, NULL, NULL), ns = (nc + kn->nr - 1) / kn->nr;
     const int nq = nt > 1 ? (3 * nt + n_ic - 1) / n_ic : 1;
     return nq < ns ? nq : ns;
+}
+
+/* Do 12 rows lda floats apart fall on enough different L1 sets to be read in place? L1 sets
+   repeat every 4 KiB (64 sets of 64-byte lines), so rows whose stride is a multiple of 4 KiB
+   (lda = 3072: the FFN's intermediate) all land on one set, which holds 8-12 lines: the kernel's
+   12 row streams then evict each other and the B sliver on every step (a product with such an
+   A ran at 65-70% of peak in place, 85% packed). Needs the rows to cover 4+ sets. */
+static int bft__gemm_rows_spread(size_t lda)
+{
+    size_t a = (lda * sizeof(float)) % 4096, b = 4096, t;
+    while (a) { t = b % a; b = a; a = t; } /* b = gcd(stride mod 4 KiB, 4 KiB): rows repeat every 4096 / b */
+    return 4096 / b >= 4;
 }
 
 /* The work of thread `tid` of `nt`. Called by every thread of the team with the same arguments;
@@ -4808,14 +4845,14 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
 {
     const bft__gemm_kernel_info *kn = g->kn;
     const int MR = kn->mr, NR = kn->nr, KC = kn->kc, NC = kn->nc;
-    const int MC = bft__gemm_mc(kn, g->M, nt), n_ic = (g->M + MC - 1) / MC;
+    const int n_ic = bft__gemm_blocks(kn, g->M, nt, -1, NULL, NULL);
     float *ap = g->abuf + (size_t)tid * g->astride;
     /* A row-major in fp32: the kernel reads it where it lies. Packing A cost 5-10% of a forward or
        dX product (a strided gather from DRAM before each block); read in place, its rows stream in
        while the kernel runs, and stay in L2 for the block's other slivers just as a packed block
        would. A transposed A (dW) is still packed: its depths are rows of the activations, at
        strides that alias in L2. */
-    const int in_place = kn->ukr_rows && !g->transA && !g->to_bf16;
+    const int in_place = kn->ukr_rows && !g->transA && !g->to_bf16 && bft__gemm_rows_spread(g->lda);
     int jc, pc, slice = 0;
     for (jc = 0; jc < g->N; jc += NC) {
         const int nc = bft__gemm_min(NC, g->N - jc), ns = (nc + NR - 1) / NR;
@@ -4838,10 +4875,12 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
             }
             if (nt > 1) { BFT__OMP(barrier) } /* B panel complete before anyone uses it */
             while ((item = bft__gemm_take(&next[1])) < n_ic * nq) {
-                const int ic = (item / nq) * MC, q = item % nq;
-                const int mc = bft__gemm_min(MC, g->M - ic);
+                const int q = item % nq;
+                int ic, mc;
                 const int s0 = (int)((long)ns * q / nq), s1 = (int)((long)ns * (q + 1) / nq);
-                const float *src = g->transA ? g->A + (size_t)pc * g->lda + ic : g->A + (size_t)ic * g->lda + pc;
+                const float *src;
+                bft__gemm_blocks(kn, g->M, nt, item / nq, &ic, &mc);
+                src = g->transA ? g->A + (size_t)pc * g->lda + ic : g->A + (size_t)ic * g->lda + pc;
                 if (in_place) { /* only the partial micro-panel at the end, if any, is packed */
                     const int full = mc / MR * MR;
                     if (full < mc)
