@@ -4749,10 +4749,11 @@ static void bft__gemm_edge(const bft__gemm_kernel_info *kn, int kc, const float 
     float tmp[BFT__GEMM_MAX_TILE];
     const int NR = kn->nr;
     int i, j;
-    memset(tmp, 0, sizeof(float) * (size_t)(kn->mr * NR));
-    if (beta != 0.0f)
+    if (beta != 0.0f) { /* with beta == 0 the kernel writes every element without reading it */
+        memset(tmp, 0, sizeof(float) * (size_t)(kn->mr * NR));
         for (i = 0; i < mr; i++)
             for (j = 0; j < nr; j++) tmp[i * NR + j] = C[(size_t)i * ldc + j];
+    }
     kn->ukr(kc, as, bs, tmp, (size_t)NR, alpha, beta, NULL);
     for (i = 0; i < mr; i++)
         for (j = 0; j < nr; j++) C[(size_t)i * ldc + j] = bias ? tmp[i * NR + j] + bias[j] : tmp[i * NR + j];
