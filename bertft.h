@@ -4852,7 +4852,7 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
        dX product (a strided gather from DRAM before each block); read in place, its rows stream in
        while the kernel runs, and stay in L2 for the block's other slivers just as a packed block
        would. A transposed A (dW) is still packed: its depths are rows of the activations, at
-       strides that alias in L2. */
+       strides that alias in L2; so is an A whose rows would share L1 sets (bft__gemm_rows_spread). */
     const int in_place = kn->ukr_rows && !g->transA && !g->to_bf16 && bft__gemm_rows_spread(g->lda);
     int jc, pc, slice = 0;
     for (jc = 0; jc < g->N; jc += NC) {
