@@ -4521,26 +4521,30 @@ static void bft__gemm_pack_contig_avx512(const float *X, size_t ldx, int nl, int
    transpose, done on 16 x 16 blocks in registers: 16 loads, 64 shuffles, 16 stores. bf16 packing
    converts as it copies; fp32 uses it for panels of 32 lanes (the forward's B). */
 __attribute__((target("avx512f")))
-static void bft__tr16x16(__m512 *r)
+BFT__INLINE void bft__tr16x16(__m512 *r)
 {
     __m512 t[16];
     int i, c;
+#pragma GCC unroll 8
     for (i = 0; i < 8; i++) { /* t[2i] / t[2i+1]: rows 2i, 2i+1 interleaved, per 128-bit lane */
         t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
         t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
     }
+#pragma GCC unroll 4
     for (i = 0; i < 4; i++) { /* r[4i+c], lane j: rows 4i..4i+3 of column 4j+c */
         r[4 * i + 0] = _mm512_shuffle_ps(t[4 * i + 0], t[4 * i + 2], 0x44);
         r[4 * i + 1] = _mm512_shuffle_ps(t[4 * i + 0], t[4 * i + 2], 0xEE);
         r[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
         r[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
     }
+#pragma GCC unroll 4
     for (c = 0; c < 4; c++) { /* gather the 128-bit lanes of each column: two rounds */
         t[c] = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x88);
         t[c + 4] = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xDD);
         t[c + 8] = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x88);
         t[c + 12] = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xDD);
     }
+#pragma GCC unroll 4
     for (c = 0; c < 4; c++) {
         r[c] = _mm512_shuffle_f32x4(t[c], t[c + 8], 0x88);
         r[c + 8] = _mm512_shuffle_f32x4(t[c], t[c + 8], 0xDD);
@@ -4566,6 +4570,7 @@ static void bft__gemm_pack_rows_avx512(const float *X, size_t ldx, int nl, int k
             const __mmask16 mk = bft__mask16(nk);
             for (l0 = 0; l0 < W; l0 += 16) {
                 __m512 r[16];
+#pragma GCC unroll 16
                 for (i = 0; i < 16; i++) {
                     const float *x = X + (size_t)(l0 + i) * ldx + k0;
                     if (l0 + i < nl && l0 + i < W) {
@@ -4575,11 +4580,13 @@ static void bft__gemm_pack_rows_avx512(const float *X, size_t ldx, int nl, int k
                 }
                 bft__tr16x16(r);
                 if (W == 12 && nk == 16) /* 16 depths x 12 lanes: 12 whole vectors */
+#pragma GCC unroll 4
                     for (i = 0; i < 16; i += 4)
                         bft__store4x12(dst + (size_t)(k0 + i) * 12, r[i], r[i + 1], r[i + 2], r[i + 3]);
                 else
-                    for (i = 0; i < nk; i++)
-                        _mm512_mask_storeu_ps(dst + (size_t)(k0 + i) * W + l0, bft__mask16(W - l0), r[i]);
+#pragma GCC unroll 16
+                    for (i = 0; i < 16; i++) /* constant indices: r stays in registers */
+                        if (i < nk) _mm512_mask_storeu_ps(dst + (size_t)(k0 + i) * W + l0, bft__mask16(W - l0), r[i]);
             }
         }
 }
@@ -4657,6 +4664,7 @@ static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int
             for (l0 = 0; l0 < W; l0 += 16) {
                 const __mmask16 sm = bft__mask16(W - l0);
                 __m512 r[16];
+#pragma GCC unroll 16
                 for (i = 0; i < 16; i++) {
                     const float *x = X + (size_t)(l0 + i) * ldx + k0;
                     if (l0 + i < nl) { /* two iterations ahead: 12-16 row streams outrun the hardware prefetcher */
@@ -4668,7 +4676,9 @@ static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int
                                        : _mm512_setzero_ps();
                 }
                 bft__tr16x16(r);
-                for (i = 0; i < np; i++) _mm512_mask_storeu_ps(dst + (size_t)(p0 + i) * W + l0, sm, r[i]);
+#pragma GCC unroll 16
+                for (i = 0; i < 16; i++) /* constant indices: r stays in registers */
+                    if (i < np) _mm512_mask_storeu_ps(dst + (size_t)(p0 + i) * W + l0, sm, r[i]);
             }
         }
 }
@@ -4700,6 +4710,203 @@ static int bft__gemm_units(const bft__gemm_kernel_info *kn, int kc)
 {
     return kn->pack == BFT__PACK_BF16 ? (kc + 1) / 2 : kc;
 }
+
+/* ---- small products on one thread: attention's per-head products -------------------------------
+   A T x T block of probabilities times a head's D columns of V, and the like (T = 128, D = 64 at
+   the longest padding): the blocked driver's packs, its edge tiles through a scratch tile and its
+   bookkeeping cost about a fifth of such a product. Here A is read where it lies in either
+   orientation (op(A) row i at depth k: A[i * lda + k], or A[k * lda + i] when transposed), and so
+   is a non-transposed B (its rows ldb apart); only a transposed B (the scores' K^T) is packed,
+   K x N floats. Every tile, full or not, runs in registers: the row count is a compile-time
+   constant of each instance and the columns past N are masked off. Each element's arithmetic is
+   the blocked driver's (depth order, alpha, then beta), so the results are bitwise the same. */
+#ifdef BFT__GEMM_X86
+#define BFT__SZ(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
+#define BFT__SF(i)                                                                               \
+    if (MR > (i)) {                                                                              \
+        t = _mm512_set1_ps(a[(size_t)(i) * rs]);                                                 \
+        c##i##a = _mm512_fmadd_ps(t, b0, c##i##a);                                               \
+        c##i##b = _mm512_fmadd_ps(t, b1, c##i##b);                                               \
+    }
+#define BFT__SW(i)                                                                               \
+    if (MR > (i)) {                                                                              \
+        float *cr = c + (size_t)(i) * ldc;                                                       \
+        __m512 r0 = _mm512_mul_ps(va, c##i##a), r1 = _mm512_mul_ps(va, c##i##b);                 \
+        if (beta != 0.0f) {                                                                      \
+            r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), r0);                         \
+            r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), r1);                    \
+        }                                                                                        \
+        _mm512_mask_storeu_ps(cr, m0, r0);                                                       \
+        _mm512_mask_storeu_ps(cr + 16, m1, r1);                                                  \
+    }
+/* An MR x 32 tile (columns masked by m0, m1): op(A) row i, depth k at a[i * rs + k * cs]; B's
+   depth k at b + k * bs. */
+__attribute__((target("avx512f")))
+BFT__INLINE void bft__gemm_small_tile(const int MR, int kc, const float *a, size_t rs, size_t cs, const float *b,
+                                      size_t bs, __mmask16 m0, __mmask16 m1, float *c, size_t ldc, float alpha,
+                                      float beta)
+{
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    int k;
+    for (k = 0; k < MR; k++) _mm_prefetch((const char *)(c + (size_t)k * ldc), _MM_HINT_T0);
+    BFT__SZ(0) BFT__SZ(1) BFT__SZ(2) BFT__SZ(3) BFT__SZ(4) BFT__SZ(5)
+    BFT__SZ(6) BFT__SZ(7) BFT__SZ(8) BFT__SZ(9) BFT__SZ(10) BFT__SZ(11)
+    for (k = 0; k < kc; k++, a += cs, b += bs) {
+        const __m512 b0 = _mm512_maskz_loadu_ps(m0, b), b1 = _mm512_maskz_loadu_ps(m1, b + 16);
+        __m512 t;
+        BFT__SF(0) BFT__SF(1) BFT__SF(2) BFT__SF(3) BFT__SF(4) BFT__SF(5)
+        BFT__SF(6) BFT__SF(7) BFT__SF(8) BFT__SF(9) BFT__SF(10) BFT__SF(11)
+    }
+    BFT__SW(0) BFT__SW(1) BFT__SW(2) BFT__SW(3) BFT__SW(4) BFT__SW(5)
+    BFT__SW(6) BFT__SW(7) BFT__SW(8) BFT__SW(9) BFT__SW(10) BFT__SW(11)
+}
+#undef BFT__SF
+
+/* A sliver of a transposed B: dst[k * 32 + l] = X[l * ldx + k] for k < kc, l < 32; lanes past
+   nl repeat lane nl - 1 (their columns of C are never stored). Unrolled so that each 16 x 16
+   block stays in registers through its transpose. */
+__attribute__((target("avx512f")))
+static void bft__gemm_small_packt(const float *X, size_t ldx, int nl, int kc, float *dst)
+{
+    const float *row[32];
+    int k0, h, i;
+    for (i = 0; i < 32; i++) row[i] = X + (size_t)(i < nl ? i : nl - 1) * ldx;
+    for (k0 = 0; k0 < kc; k0 += 16) {
+        const int nk = kc - k0;
+        const __mmask16 mk = bft__mask16(nk);
+#pragma GCC unroll 2
+        for (h = 0; h < 2; h++) {
+            __m512 r[16];
+#pragma GCC unroll 16
+            for (i = 0; i < 16; i++) r[i] = _mm512_maskz_loadu_ps(mk, row[16 * h + i] + k0);
+            bft__tr16x16(r);
+#pragma GCC unroll 16
+            for (i = 0; i < 16; i++)
+                if (i < nk) _mm512_storeu_ps(dst + (size_t)(k0 + i) * 32 + 16 * h, r[i]);
+        }
+    }
+}
+
+/* Columns in 32-wide slivers, rows in tiles of 12 and a last one of M mod 12; transA is a
+   constant in each of the two instances below, so each gets its own addressing. A transposed B
+   is packed one sliver at a time into bp (K x 32 floats). */
+__attribute__((target("avx512f")))
+BFT__INLINE void bft__gemm_small_loops(const int transA, int transB, int M, int N, int K, float alpha, const float *A,
+                                       size_t lda, const float *B, size_t ldb, float *bp, float beta, float *C,
+                                       size_t ldc)
+{
+    const size_t rs = transA ? 1 : lda, cs = transA ? lda : 1, bs = transB ? 32 : ldb;
+    int i, j;
+    for (j = 0; j < N; j += 32) {
+        const __mmask16 m0 = bft__mask16(N - j), m1 = bft__mask16(N - j - 16);
+        const float *b = B + j;
+        if (transB) {
+            bft__gemm_small_packt(B + (size_t)j * ldb, ldb, bft__gemm_min(32, N - j), K, bp);
+            b = bp;
+        }
+        for (i = 0; i < M; i += 12) {
+            const float *a = transA ? A + i : A + (size_t)i * lda;
+            float *c = C + (size_t)i * ldc + j;
+#define BFT__ST(mr) case mr: bft__gemm_small_tile(mr, K, a, rs, cs, b, bs, m0, m1, c, ldc, alpha, beta); break;
+            switch (M - i < 12 ? M - i : 12) {
+                BFT__ST(1) BFT__ST(2) BFT__ST(3) BFT__ST(4) BFT__ST(5) BFT__ST(6)
+                BFT__ST(7) BFT__ST(8) BFT__ST(9) BFT__ST(10) BFT__ST(11) default: BFT__ST(12)
+            }
+#undef BFT__ST
+        }
+    }
+}
+__attribute__((target("avx512f")))
+static void bft__gemm_small_avx512(int transA, int transB, int M, int N, int K, float alpha, const float *A,
+                                   size_t lda, const float *B, size_t ldb, float *bp, float beta, float *C, size_t ldc)
+{
+    if (transA) bft__gemm_small_loops(1, transB, M, N, K, alpha, A, lda, B, ldb, bp, beta, C, ldc);
+    else bft__gemm_small_loops(0, transB, M, N, K, alpha, A, lda, B, ldb, bp, beta, C, ldc);
+}
+
+/* The same in BFT_BF16 on AVX512_BF16: operands rounded to bf16 pairs (as bft__gemm_pack_bf16
+   makes them), VDPBF16PS on pair words. op(A) is converted once for all rows: a row-major A
+   (depths contiguous) converts 32 depths of a row to 16 words already in pair order (pair p of
+   row i at ap[i * kpa + p]: no transpose); a transposed A pairs two of its rows (pair p of row i
+   at ap[p * mp + i]). B is packed a sliver at a time by bft__gemm_pack_bf16. */
+#define BFT__SF(i)                                                                               \
+    if (MR > (i)) {                                                                              \
+        t = (__m512bh)_mm512_set1_ps(a[(size_t)(i) * rs]);                                       \
+        c##i##a = _mm512_dpbf16_ps(c##i##a, t, b0);                                              \
+        c##i##b = _mm512_dpbf16_ps(c##i##b, t, b1);                                              \
+    }
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+BFT__INLINE void bft__gemm_small_tile_bf16(const int MR, int kp, const float *a, size_t rs, size_t cs, const float *b,
+                                           __mmask16 m0, __mmask16 m1, float *c, size_t ldc, float alpha, float beta)
+{
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    int k;
+    for (k = 0; k < MR; k++) _mm_prefetch((const char *)(c + (size_t)k * ldc), _MM_HINT_T0);
+    BFT__SZ(0) BFT__SZ(1) BFT__SZ(2) BFT__SZ(3) BFT__SZ(4) BFT__SZ(5)
+    BFT__SZ(6) BFT__SZ(7) BFT__SZ(8) BFT__SZ(9) BFT__SZ(10) BFT__SZ(11)
+    for (k = 0; k < kp; k++, a += cs, b += 32) {
+        const __m512bh b0 = (__m512bh)_mm512_loadu_ps(b), b1 = (__m512bh)_mm512_loadu_ps(b + 16);
+        __m512bh t;
+        BFT__SF(0) BFT__SF(1) BFT__SF(2) BFT__SF(3) BFT__SF(4) BFT__SF(5)
+        BFT__SF(6) BFT__SF(7) BFT__SF(8) BFT__SF(9) BFT__SF(10) BFT__SF(11)
+    }
+    BFT__SW(0) BFT__SW(1) BFT__SW(2) BFT__SW(3) BFT__SW(4) BFT__SW(5)
+    BFT__SW(6) BFT__SW(7) BFT__SW(8) BFT__SW(9) BFT__SW(10) BFT__SW(11)
+}
+#undef BFT__SZ
+#undef BFT__SF
+#undef BFT__SW
+
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+BFT__INLINE void bft__gemm_small_loops_bf16(const int transA, int transB, int M, int N, int K, float alpha,
+                                            const float *A, size_t lda, const float *B, size_t ldb, float *ap,
+                                            float *bp, float beta, float *C, size_t ldc)
+{
+    const int kp = (K + 1) / 2, mp = bft__gemm_round_up(M, 16), kpa = bft__gemm_round_up(kp, 16);
+    const size_t rs = transA ? 1 : (size_t)kpa, cs = transA ? (size_t)mp : 1;
+    int i, j, p0;
+    if (transA) bft__gemm_pack_bf16(A, lda, 1, M, K, mp, ap, NULL);
+    else
+        for (i = 0; i < M; i++) {
+            const float *x = A + (size_t)i * lda;
+            for (p0 = 0; p0 < kp; p0 += 16) {
+                const int k0 = 2 * p0;
+                const __m512 lo = _mm512_maskz_loadu_ps(bft__mask16(K - k0), x + k0);
+                const __m512 hi = _mm512_maskz_loadu_ps(bft__mask16(K - k0 - 16), x + k0 + 16);
+                _mm512_storeu_ps(ap + (size_t)i * kpa + p0, (__m512)_mm512_cvtne2ps_pbh(hi, lo));
+            }
+        }
+    for (j = 0; j < N; j += 32) {
+        const __mmask16 m0 = bft__mask16(N - j), m1 = bft__mask16(N - j - 16);
+        const int nl = bft__gemm_min(32, N - j);
+        bft__gemm_pack_bf16(transB ? B + (size_t)j * ldb : B + j, ldb, !transB, nl, K, 32, bp, NULL);
+        for (i = 0; i < M; i += 12) {
+            const float *a = ap + (size_t)i * rs;
+            float *c = C + (size_t)i * ldc + j;
+#define BFT__ST(mr) case mr: bft__gemm_small_tile_bf16(mr, kp, a, rs, cs, bp, m0, m1, c, ldc, alpha, beta); break;
+            switch (M - i < 12 ? M - i : 12) {
+                BFT__ST(1) BFT__ST(2) BFT__ST(3) BFT__ST(4) BFT__ST(5) BFT__ST(6)
+                BFT__ST(7) BFT__ST(8) BFT__ST(9) BFT__ST(10) BFT__ST(11) default: BFT__ST(12)
+            }
+#undef BFT__ST
+        }
+    }
+}
+/* Floats of workspace bft__gemm_small_bf16 needs: op(A) converted, and one B sliver. */
+static size_t bft__gemm_small_bf16_ws(int M, int K)
+{
+    const size_t kp = (size_t)(K + 1) / 2;
+    return (size_t)bft__gemm_round_up(M, 16) * (size_t)bft__gemm_round_up((int)kp, 16) + 32 * kp + 16;
+}
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+static void bft__gemm_small_bf16(int transA, int transB, int M, int N, int K, float alpha, const float *A, size_t lda,
+                                 const float *B, size_t ldb, float *ws, float beta, float *C, size_t ldc)
+{
+    float *bp = ws + (size_t)bft__gemm_round_up(M, 16) * (size_t)bft__gemm_round_up((K + 1) / 2, 16);
+    if (transA) bft__gemm_small_loops_bf16(1, transB, M, N, K, alpha, A, lda, B, ldb, ws, bp, beta, C, ldc);
+    else bft__gemm_small_loops_bf16(0, transB, M, N, K, alpha, A, lda, B, ldb, ws, bp, beta, C, ldc);
+}
+#endif
 
 /* ---- the blocked driver ------------------------------------------------------------------------ */
 /* An element-wise step the caller wants on C (dropout: see the layers). It runs on
@@ -4900,6 +5107,9 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
     }
 }
 
+/* Largest M and N that bft__gemm_small_avx512 takes (attention's T is at most 512). */
+#define BFT__GEMM_SMALL 512
+
 /* Products with fewer multiply-adds than this run on one thread: below it, waking the team and
    the barriers cost about as much as the work (64^3 FMAs take ~1-2 us on one AVX-512 core). */
 #define BFT__GEMM_PAR_MIN (64.0 * 64.0 * 64.0)
@@ -4965,6 +5175,27 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
 
     kn = bft__gemm_active(prec);
     nt = bft__gemm_threads(M, N, K);
+#ifdef BFT__GEMM_X86
+    /* one thread, one K slice, no extras: attention's per-head products (bft__gemm_small_avx512,
+       bft__gemm_small_bf16) */
+    if ((kn->ukr == bft__gemm_ukr_avx512 ? prec == BFT_FP32 : kn->ukr == bft__gemm_ukr_avx512bf16) && nt == 1 &&
+        !bias && !epi && !asum && K <= kn->kc && M <= BFT__GEMM_SMALL && N <= BFT__GEMM_SMALL &&
+        (transA || kn->pack == BFT__PACK_BF16 || bft__gemm_rows_spread((size_t)lda))) {
+        const int bf = kn->pack == BFT__PACK_BF16;
+        total = ((bf ? bft__gemm_small_bf16_ws(M, K) : transB ? (size_t)K * 32 : 0) + 16) * sizeof(float);
+        if (total > bft__gemm_ws_size) {
+            bft_free(bft__gemm_ws);
+            bft__gemm_ws = bft__malloc(total);
+            bft__gemm_ws_size = bft__gemm_ws ? total : 0;
+        }
+        if (bft__gemm_ws) {
+            float *ws = (float *)(((uintptr_t)bft__gemm_ws + 63) & ~(uintptr_t)63);
+            if (bf) bft__gemm_small_bf16(transA, transB, M, N, K, alpha, A, (size_t)lda, B, (size_t)ldb, ws, beta, C, (size_t)ldc);
+            else bft__gemm_small_avx512(transA, transB, M, N, K, alpha, A, (size_t)lda, B, (size_t)ldb, ws, beta, C, (size_t)ldc);
+            return 0;
+        }
+    }
+#endif
     /* one panel of columns and one column group: every A element is packed once */
     if (asum && (!transA || N > kn->nc || bft__gemm_nq(kn, M, N, nt) != 1)) asum = NULL;
     kcm = bft__gemm_units(kn, bft__gemm_min(K, kn->kc));

@@ -232,7 +232,11 @@ static void test_gemm_threads(void)
 #ifdef _OPENMP
     static const int sh[][5] = { /* M, N, K, ta, tb */
         { 300, 200, 600, 0, 0 }, { 300, 200, 600, 0, 1 }, { 300, 200, 600, 1, 0 }, { 300, 200, 600, 1, 1 },
-        { 16, 768, 300, 0, 1 },  { 5, 1000, 100, 1, 0 },  { 768, 64, 1000, 1, 0 }, { 400, 3100, 30, 0, 0 }
+        { 16, 768, 300, 0, 1 },  { 5, 1000, 100, 1, 0 },  { 768, 64, 1000, 1, 0 }, { 400, 3100, 30, 0, 0 },
+        /* attention's per-head products (T = 128 and a padded batch's T = 79): one thread takes
+           them without the blocked driver (bft__gemm_small_avx512), two or three do not */
+        { 128, 128, 64, 0, 1 },  { 128, 64, 128, 0, 0 },  { 128, 64, 128, 1, 0 },  { 79, 79, 64, 0, 1 },
+        { 79, 64, 79, 0, 0 },    { 79, 64, 79, 1, 0 },    { 91, 45, 77, 1, 1 }
     };
     const int nsh = (int)(sizeof sh / sizeof sh[0]);
     int s, nt, saved = omp_get_max_threads();
