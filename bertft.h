@@ -4717,7 +4717,7 @@ static int bft__gemm_units(const bft__gemm_kernel_info *kn, int kc)
    bookkeeping cost about a fifth of such a product. Here A is read where it lies in either
    orientation (op(A) row i at depth k: A[i * lda + k], or A[k * lda + i] when transposed), and so
    is a non-transposed B (its rows ldb apart); only a transposed B (the scores' K^T) is packed,
-   K x N floats. Every tile, full or not, runs in registers: the row count is a compile-time
+   one K x 32 sliver at a time. Every tile, full or not, runs in registers: the row count is a compile-time
    constant of each instance and the columns past N are masked off. Each element's arithmetic is
    the blocked driver's (depth order, alpha, then beta), so the results are bitwise the same. */
 #ifdef BFT__GEMM_X86
@@ -5107,7 +5107,8 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
     }
 }
 
-/* Largest M and N that bft__gemm_small_avx512 takes (attention's T is at most 512). */
+/* Largest M and N that the one-thread small path takes (bft__gemm_small_avx512 and _bf16;
+   attention's T is at most 512). */
 #define BFT__GEMM_SMALL 512
 
 /* Products with fewer multiply-adds than this run on one thread: below it, waking the team and
@@ -5139,6 +5140,17 @@ BERTFT_DEF void bft_gemm_release_workspace(void)
     bft_free(bft__gemm_ws);
     bft__gemm_ws = NULL;
     bft__gemm_ws_size = 0;
+}
+
+/* The calling thread's workspace, grown to at least `bytes`; NULL when out of memory. */
+static void *bft__gemm_workspace(size_t bytes)
+{
+    if (bytes > bft__gemm_ws_size) {
+        bft_free(bft__gemm_ws);
+        bft__gemm_ws = bft__malloc(bytes);
+        bft__gemm_ws_size = bft__gemm_ws ? bytes : 0;
+    }
+    return bft__gemm_ws;
 }
 
 /* C[i][j] + bias[j] for a whole M x N block (the paths that do not run the micro-kernels). */
@@ -5182,14 +5194,9 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
         !bias && !epi && !asum && K <= kn->kc && M <= BFT__GEMM_SMALL && N <= BFT__GEMM_SMALL &&
         (transA || kn->pack == BFT__PACK_BF16 || bft__gemm_rows_spread((size_t)lda))) {
         const int bf = kn->pack == BFT__PACK_BF16;
-        total = ((bf ? bft__gemm_small_bf16_ws(M, K) : transB ? (size_t)K * 32 : 0) + 16) * sizeof(float);
-        if (total > bft__gemm_ws_size) {
-            bft_free(bft__gemm_ws);
-            bft__gemm_ws = bft__malloc(total);
-            bft__gemm_ws_size = bft__gemm_ws ? total : 0;
-        }
-        if (bft__gemm_ws) {
-            float *ws = (float *)(((uintptr_t)bft__gemm_ws + 63) & ~(uintptr_t)63);
+        mem = bft__gemm_workspace(((bf ? bft__gemm_small_bf16_ws(M, K) : transB ? (size_t)K * 32 : 0) + 16) * sizeof(float));
+        if (mem) { /* else the blocked driver's fallback below */
+            float *ws = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
             if (bf) bft__gemm_small_bf16(transA, transB, M, N, K, alpha, A, (size_t)lda, B, (size_t)ldb, ws, beta, C, (size_t)ldc);
             else bft__gemm_small_avx512(transA, transB, M, N, K, alpha, A, (size_t)lda, B, (size_t)ldb, ws, beta, C, (size_t)ldc);
             return 0;
@@ -5208,12 +5215,7 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
     nslices = (size_t)((N + kn->nc - 1) / kn->nc) * (size_t)((K + kn->kc - 1) / kn->kc);
     nbbuf = nt > 1 && nslices > 1 ? 2 : 1; /* one thread never needs the second B buffer */
     total = ((size_t)nbbuf * bsize + g.astride * (size_t)nt) * sizeof(float) + 64 + 2 * nslices * sizeof(int);
-    if (total > bft__gemm_ws_size) {
-        bft_free(bft__gemm_ws);
-        bft__gemm_ws = bft__malloc(total);
-        bft__gemm_ws_size = bft__gemm_ws ? total : 0;
-    }
-    mem = bft__gemm_ws;
+    mem = bft__gemm_workspace(total);
     if (!mem) { /* out of memory: slow but correct (bft_sgemm cannot report errors) */
         bft__gemm_ref(prec == BFT_BF16, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
         bft__gemm_add_bias(M, N, bias, C, (size_t)ldc);
