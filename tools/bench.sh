@@ -20,7 +20,7 @@ echo
 build/bench_gemm -p bf16 || true
 echo
 echo "== tokenizer: all MRPC train pairs, one thread"
-bash tools/bench_tokenizer.sh 2>&1 | tail -n 4 || true
+bash tools/bench_tokenizer.sh 2>&1 | tail -n 5 || true
 echo
 printf '%-16s %12s %12s %10s %9s | %12s %12s %10s | %7s\n' case "bertft s" "tokens/s" "RSS MB" "GFLOP/s" \
   "torch s" "tokens/s" "RSS MB" ratio
