@@ -4711,203 +4711,6 @@ static int bft__gemm_units(const bft__gemm_kernel_info *kn, int kc)
     return kn->pack == BFT__PACK_BF16 ? (kc + 1) / 2 : kc;
 }
 
-/* ---- small products on one thread: attention's per-head products -------------------------------
-   A T x T block of probabilities times a head's D columns of V, and the like (T = 128, D = 64 at
-   the longest padding): the blocked driver's packs, its edge tiles through a scratch tile and its
-   bookkeeping cost about a fifth of such a product. Here A is read where it lies in either
-   orientation (op(A) row i at depth k: A[i * lda + k], or A[k * lda + i] when transposed), and so
-   is a non-transposed B (its rows ldb apart); only a transposed B (the scores' K^T) is packed,
-   one K x 32 sliver at a time. Every tile, full or not, runs in registers: the row count is a compile-time
-   constant of each instance and the columns past N are masked off. Each element's arithmetic is
-   the blocked driver's (depth order, alpha, then beta), so the results are bitwise the same. */
-#ifdef BFT__GEMM_X86
-#define BFT__SZ(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
-#define BFT__SF(i)                                                                               \
-    if (MR > (i)) {                                                                              \
-        t = _mm512_set1_ps(a[(size_t)(i) * rs]);                                                 \
-        c##i##a = _mm512_fmadd_ps(t, b0, c##i##a);                                               \
-        c##i##b = _mm512_fmadd_ps(t, b1, c##i##b);                                               \
-    }
-#define BFT__SW(i)                                                                               \
-    if (MR > (i)) {                                                                              \
-        float *cr = c + (size_t)(i) * ldc;                                                       \
-        __m512 r0 = _mm512_mul_ps(va, c##i##a), r1 = _mm512_mul_ps(va, c##i##b);                 \
-        if (beta != 0.0f) {                                                                      \
-            r0 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m0, cr), r0);                         \
-            r1 = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(m1, cr + 16), r1);                    \
-        }                                                                                        \
-        _mm512_mask_storeu_ps(cr, m0, r0);                                                       \
-        _mm512_mask_storeu_ps(cr + 16, m1, r1);                                                  \
-    }
-/* An MR x 32 tile (columns masked by m0, m1): op(A) row i, depth k at a[i * rs + k * cs]; B's
-   depth k at b + k * bs. */
-__attribute__((target("avx512f")))
-BFT__INLINE void bft__gemm_small_tile(const int MR, int kc, const float *a, size_t rs, size_t cs, const float *b,
-                                      size_t bs, __mmask16 m0, __mmask16 m1, float *c, size_t ldc, float alpha,
-                                      float beta)
-{
-    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    int k;
-    for (k = 0; k < MR; k++) _mm_prefetch((const char *)(c + (size_t)k * ldc), _MM_HINT_T0);
-    BFT__SZ(0) BFT__SZ(1) BFT__SZ(2) BFT__SZ(3) BFT__SZ(4) BFT__SZ(5)
-    BFT__SZ(6) BFT__SZ(7) BFT__SZ(8) BFT__SZ(9) BFT__SZ(10) BFT__SZ(11)
-    for (k = 0; k < kc; k++, a += cs, b += bs) {
-        const __m512 b0 = _mm512_maskz_loadu_ps(m0, b), b1 = _mm512_maskz_loadu_ps(m1, b + 16);
-        __m512 t;
-        BFT__SF(0) BFT__SF(1) BFT__SF(2) BFT__SF(3) BFT__SF(4) BFT__SF(5)
-        BFT__SF(6) BFT__SF(7) BFT__SF(8) BFT__SF(9) BFT__SF(10) BFT__SF(11)
-    }
-    BFT__SW(0) BFT__SW(1) BFT__SW(2) BFT__SW(3) BFT__SW(4) BFT__SW(5)
-    BFT__SW(6) BFT__SW(7) BFT__SW(8) BFT__SW(9) BFT__SW(10) BFT__SW(11)
-}
-#undef BFT__SF
-
-/* A sliver of a transposed B: dst[k * 32 + l] = X[l * ldx + k] for k < kc, l < 32; lanes past
-   nl repeat lane nl - 1 (their columns of C are never stored). Unrolled so that each 16 x 16
-   block stays in registers through its transpose. */
-__attribute__((target("avx512f")))
-static void bft__gemm_small_packt(const float *X, size_t ldx, int nl, int kc, float *dst)
-{
-    const float *row[32];
-    int k0, h, i;
-    for (i = 0; i < 32; i++) row[i] = X + (size_t)(i < nl ? i : nl - 1) * ldx;
-    for (k0 = 0; k0 < kc; k0 += 16) {
-        const int nk = kc - k0;
-        const __mmask16 mk = bft__mask16(nk);
-#pragma GCC unroll 2
-        for (h = 0; h < 2; h++) {
-            __m512 r[16];
-#pragma GCC unroll 16
-            for (i = 0; i < 16; i++) r[i] = _mm512_maskz_loadu_ps(mk, row[16 * h + i] + k0);
-            bft__tr16x16(r);
-#pragma GCC unroll 16
-            for (i = 0; i < 16; i++)
-                if (i < nk) _mm512_storeu_ps(dst + (size_t)(k0 + i) * 32 + 16 * h, r[i]);
-        }
-    }
-}
-
-/* Columns in 32-wide slivers, rows in tiles of 12 and a last one of M mod 12; transA is a
-   constant in each of the two instances below, so each gets its own addressing. A transposed B
-   is packed one sliver at a time into bp (K x 32 floats). */
-__attribute__((target("avx512f")))
-BFT__INLINE void bft__gemm_small_loops(const int transA, int transB, int M, int N, int K, float alpha, const float *A,
-                                       size_t lda, const float *B, size_t ldb, float *bp, float beta, float *C,
-                                       size_t ldc)
-{
-    const size_t rs = transA ? 1 : lda, cs = transA ? lda : 1, bs = transB ? 32 : ldb;
-    int i, j;
-    for (j = 0; j < N; j += 32) {
-        const __mmask16 m0 = bft__mask16(N - j), m1 = bft__mask16(N - j - 16);
-        const float *b = B + j;
-        if (transB) {
-            bft__gemm_small_packt(B + (size_t)j * ldb, ldb, bft__gemm_min(32, N - j), K, bp);
-            b = bp;
-        }
-        for (i = 0; i < M; i += 12) {
-            const float *a = transA ? A + i : A + (size_t)i * lda;
-            float *c = C + (size_t)i * ldc + j;
-#define BFT__ST(mr) case mr: bft__gemm_small_tile(mr, K, a, rs, cs, b, bs, m0, m1, c, ldc, alpha, beta); break;
-            switch (M - i < 12 ? M - i : 12) {
-                BFT__ST(1) BFT__ST(2) BFT__ST(3) BFT__ST(4) BFT__ST(5) BFT__ST(6)
-                BFT__ST(7) BFT__ST(8) BFT__ST(9) BFT__ST(10) BFT__ST(11) default: BFT__ST(12)
-            }
-#undef BFT__ST
-        }
-    }
-}
-__attribute__((target("avx512f")))
-static void bft__gemm_small_avx512(int transA, int transB, int M, int N, int K, float alpha, const float *A,
-                                   size_t lda, const float *B, size_t ldb, float *bp, float beta, float *C, size_t ldc)
-{
-    if (transA) bft__gemm_small_loops(1, transB, M, N, K, alpha, A, lda, B, ldb, bp, beta, C, ldc);
-    else bft__gemm_small_loops(0, transB, M, N, K, alpha, A, lda, B, ldb, bp, beta, C, ldc);
-}
-
-/* The same in BFT_BF16 on AVX512_BF16: operands rounded to bf16 pairs (as bft__gemm_pack_bf16
-   makes them), VDPBF16PS on pair words. op(A) is converted once for all rows: a row-major A
-   (depths contiguous) converts 32 depths of a row to 16 words already in pair order (pair p of
-   row i at ap[i * kpa + p]: no transpose); a transposed A pairs two of its rows (pair p of row i
-   at ap[p * mp + i]). B is packed a sliver at a time by bft__gemm_pack_bf16. */
-#define BFT__SF(i)                                                                               \
-    if (MR > (i)) {                                                                              \
-        t = (__m512bh)_mm512_set1_ps(a[(size_t)(i) * rs]);                                       \
-        c##i##a = _mm512_dpbf16_ps(c##i##a, t, b0);                                              \
-        c##i##b = _mm512_dpbf16_ps(c##i##b, t, b1);                                              \
-    }
-__attribute__((target("avx512f,avx512bw,avx512bf16")))
-BFT__INLINE void bft__gemm_small_tile_bf16(const int MR, int kp, const float *a, size_t rs, size_t cs, const float *b,
-                                           __mmask16 m0, __mmask16 m1, float *c, size_t ldc, float alpha, float beta)
-{
-    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    int k;
-    for (k = 0; k < MR; k++) _mm_prefetch((const char *)(c + (size_t)k * ldc), _MM_HINT_T0);
-    BFT__SZ(0) BFT__SZ(1) BFT__SZ(2) BFT__SZ(3) BFT__SZ(4) BFT__SZ(5)
-    BFT__SZ(6) BFT__SZ(7) BFT__SZ(8) BFT__SZ(9) BFT__SZ(10) BFT__SZ(11)
-    for (k = 0; k < kp; k++, a += cs, b += 32) {
-        const __m512bh b0 = (__m512bh)_mm512_loadu_ps(b), b1 = (__m512bh)_mm512_loadu_ps(b + 16);
-        __m512bh t;
-        BFT__SF(0) BFT__SF(1) BFT__SF(2) BFT__SF(3) BFT__SF(4) BFT__SF(5)
-        BFT__SF(6) BFT__SF(7) BFT__SF(8) BFT__SF(9) BFT__SF(10) BFT__SF(11)
-    }
-    BFT__SW(0) BFT__SW(1) BFT__SW(2) BFT__SW(3) BFT__SW(4) BFT__SW(5)
-    BFT__SW(6) BFT__SW(7) BFT__SW(8) BFT__SW(9) BFT__SW(10) BFT__SW(11)
-}
-#undef BFT__SZ
-#undef BFT__SF
-#undef BFT__SW
-
-__attribute__((target("avx512f,avx512bw,avx512bf16")))
-BFT__INLINE void bft__gemm_small_loops_bf16(const int transA, int transB, int M, int N, int K, float alpha,
-                                            const float *A, size_t lda, const float *B, size_t ldb, float *ap,
-                                            float *bp, float beta, float *C, size_t ldc)
-{
-    const int kp = (K + 1) / 2, mp = bft__gemm_round_up(M, 16), kpa = bft__gemm_round_up(kp, 16);
-    const size_t rs = transA ? 1 : (size_t)kpa, cs = transA ? (size_t)mp : 1;
-    int i, j, p0;
-    if (transA) bft__gemm_pack_bf16(A, lda, 1, M, K, mp, ap, NULL);
-    else
-        for (i = 0; i < M; i++) {
-            const float *x = A + (size_t)i * lda;
-            for (p0 = 0; p0 < kp; p0 += 16) {
-                const int k0 = 2 * p0;
-                const __m512 lo = _mm512_maskz_loadu_ps(bft__mask16(K - k0), x + k0);
-                const __m512 hi = _mm512_maskz_loadu_ps(bft__mask16(K - k0 - 16), x + k0 + 16);
-                _mm512_storeu_ps(ap + (size_t)i * kpa + p0, (__m512)_mm512_cvtne2ps_pbh(hi, lo));
-            }
-        }
-    for (j = 0; j < N; j += 32) {
-        const __mmask16 m0 = bft__mask16(N - j), m1 = bft__mask16(N - j - 16);
-        const int nl = bft__gemm_min(32, N - j);
-        bft__gemm_pack_bf16(transB ? B + (size_t)j * ldb : B + j, ldb, !transB, nl, K, 32, bp, NULL);
-        for (i = 0; i < M; i += 12) {
-            const float *a = ap + (size_t)i * rs;
-            float *c = C + (size_t)i * ldc + j;
-#define BFT__ST(mr) case mr: bft__gemm_small_tile_bf16(mr, kp, a, rs, cs, bp, m0, m1, c, ldc, alpha, beta); break;
-            switch (M - i < 12 ? M - i : 12) {
-                BFT__ST(1) BFT__ST(2) BFT__ST(3) BFT__ST(4) BFT__ST(5) BFT__ST(6)
-                BFT__ST(7) BFT__ST(8) BFT__ST(9) BFT__ST(10) BFT__ST(11) default: BFT__ST(12)
-            }
-#undef BFT__ST
-        }
-    }
-}
-/* Floats of workspace bft__gemm_small_bf16 needs: op(A) converted, and one B sliver. */
-static size_t bft__gemm_small_bf16_ws(int M, int K)
-{
-    const size_t kp = (size_t)(K + 1) / 2;
-    return (size_t)bft__gemm_round_up(M, 16) * (size_t)bft__gemm_round_up((int)kp, 16) + 32 * kp + 16;
-}
-__attribute__((target("avx512f,avx512bw,avx512bf16")))
-static void bft__gemm_small_bf16(int transA, int transB, int M, int N, int K, float alpha, const float *A, size_t lda,
-                                 const float *B, size_t ldb, float *ws, float beta, float *C, size_t ldc)
-{
-    float *bp = ws + (size_t)bft__gemm_round_up(M, 16) * (size_t)bft__gemm_round_up((K + 1) / 2, 16);
-    if (transA) bft__gemm_small_loops_bf16(1, transB, M, N, K, alpha, A, lda, B, ldb, ws, bp, beta, C, ldc);
-    else bft__gemm_small_loops_bf16(0, transB, M, N, K, alpha, A, lda, B, ldb, ws, bp, beta, C, ldc);
-}
-#endif
-
 /* ---- the blocked driver ------------------------------------------------------------------------ */
 /* An element-wise step the caller wants on C (dropout: see the layers). It runs on
    each finished mr x nr tile right after the last K slice wrote it, while the tile is still in
@@ -4965,6 +4768,210 @@ static void bft__gemm_edge(const bft__gemm_kernel_info *kn, int kc, const float 
     for (i = 0; i < mr; i++)
         for (j = 0; j < nr; j++) C[(size_t)i * ldc + j] = bias ? tmp[i * NR + j] + bias[j] : tmp[i * NR + j];
 }
+
+/* ---- small products on one thread: attention's per-head products -------------------------------
+   A T x T block of probabilities times a head's D columns of V, and the like (T = 128, D = 64 at
+   the longest padding): the blocked driver's packs, its edge tiles through a scratch tile and its
+   bookkeeping cost about a fifth of such a product. Here whole tiles read A where it lies in
+   either orientation (op(A) row i at depth k: A[i * lda + k], or A[k * lda + i] when transposed),
+   and a non-transposed B too (its rows ldb apart); a transposed B (the scores' K^T) is packed one
+   K x 32 sliver at a time. Tiles of 12 rows, and of 8 (the last of T = 128's rows), run in
+   registers; any other partial tile goes through bft__gemm_edge on packed copies. Each element's
+   arithmetic is the blocked driver's (depth order, alpha, then beta), so the results are bitwise
+   the same. The tiles use no masked loads or stores: AddressSanitizer checks those lane by lane,
+   and with them clang took minutes to compile this section. */
+#ifdef BFT__GEMM_X86
+#define BFT__SZ(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
+#define BFT__SF(i)                                                                               \
+    if (MR > (i)) {                                                                              \
+        t = _mm512_set1_ps(a[(size_t)(i) * rs]);                                                 \
+        c##i##a = _mm512_fmadd_ps(t, b0, c##i##a);                                               \
+        c##i##b = _mm512_fmadd_ps(t, b1, c##i##b);                                               \
+    }
+#define BFT__SW(i)                                                                               \
+    if (MR > (i)) {                                                                              \
+        float *cr = c + (size_t)(i) * ldc;                                                       \
+        __m512 r0 = _mm512_mul_ps(va, c##i##a), r1 = _mm512_mul_ps(va, c##i##b);                 \
+        if (beta != 0.0f) {                                                                      \
+            r0 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr), r0);                                   \
+            r1 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + 16), r1);                              \
+        }                                                                                        \
+        _mm512_storeu_ps(cr, r0);                                                                \
+        _mm512_storeu_ps(cr + 16, r1);                                                           \
+    }
+/* An MR x 32 tile: op(A) row i, depth k at a[i * rs + k * cs]; B's depth k at b + k * bs. */
+__attribute__((target("avx512f")))
+BFT__INLINE void bft__gemm_small_tile(const int MR, int kc, const float *a, size_t rs, size_t cs, const float *b,
+                                      size_t bs, float *c, size_t ldc, float alpha, float beta)
+{
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    int k;
+    for (k = 0; k < MR; k++) _mm_prefetch((const char *)(c + (size_t)k * ldc), _MM_HINT_T0);
+    BFT__SZ(0) BFT__SZ(1) BFT__SZ(2) BFT__SZ(3) BFT__SZ(4) BFT__SZ(5)
+    BFT__SZ(6) BFT__SZ(7) BFT__SZ(8) BFT__SZ(9) BFT__SZ(10) BFT__SZ(11)
+    for (k = 0; k < kc; k++, a += cs, b += bs) {
+        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
+        __m512 t;
+        BFT__SF(0) BFT__SF(1) BFT__SF(2) BFT__SF(3) BFT__SF(4) BFT__SF(5)
+        BFT__SF(6) BFT__SF(7) BFT__SF(8) BFT__SF(9) BFT__SF(10) BFT__SF(11)
+    }
+    BFT__SW(0) BFT__SW(1) BFT__SW(2) BFT__SW(3) BFT__SW(4) BFT__SW(5)
+    BFT__SW(6) BFT__SW(7) BFT__SW(8) BFT__SW(9) BFT__SW(10) BFT__SW(11)
+}
+#undef BFT__SF
+
+/* Block q of a sliver of a transposed B (lanes 16 (q & 1) .. + 15, depths 16 (q >> 1) .. + 15):
+   dst[k * 32 + l] = X[l * ldx + k] for k < kc; lanes past nl are zero. Unrolled, so the 16 x 16
+   block stays in registers through its transpose. */
+__attribute__((target("avx512f")))
+static void bft__gemm_small_packt(const float *X, size_t ldx, int nl, int kc, float *dst)
+{
+    int q, i;
+    for (q = 0; q < 2 * ((kc + 15) / 16); q++) {
+        const int l0 = 16 * (q & 1), k0 = 16 * (q >> 1), nk = kc - k0;
+        const __mmask16 mk = bft__mask16(nk);
+        __m512 r[16];
+#pragma GCC unroll 16
+        for (i = 0; i < 16; i++)
+            r[i] = l0 + i < nl ? _mm512_maskz_loadu_ps(mk, X + (size_t)(l0 + i) * ldx + k0) : _mm512_setzero_ps();
+        bft__tr16x16(r);
+#pragma GCC unroll 16
+        for (i = 0; i < 16; i++)
+            if (i < nk) _mm512_storeu_ps(dst + (size_t)(k0 + i) * 32 + l0, r[i]);
+    }
+}
+
+/* Columns in 32-wide slivers, rows in tiles of 12; a last tile of 8 rows runs in registers too,
+   any other partial tile (or a sliver narrower than 32) through bft__gemm_edge on packed copies
+   (rows at ap, the sliver at bp, packed when first needed). transA is a constant in each of the
+   two instances below, so each gets its own addressing. */
+__attribute__((target("avx512f")))
+BFT__INLINE void bft__gemm_small_loops(const bft__gemm_kernel_info *kn, const int transA, int transB, int M, int N,
+                                       int K, float alpha, const float *A, size_t lda, const float *B, size_t ldb,
+                                       float *ap, float *bp, float beta, float *C, size_t ldc)
+{
+    const size_t rs = transA ? 1 : lda, cs = transA ? lda : 1;
+    int i, j;
+    for (j = 0; j < N; j += 32) {
+        const int nl = bft__gemm_min(32, N - j);
+        int packed = transB;
+        if (transB) bft__gemm_small_packt(B + (size_t)j * ldb, ldb, nl, K, bp);
+        for (i = 0; i < M; i += 12) {
+            const int mr = bft__gemm_min(12, M - i);
+            const float *a = transA ? A + i : A + (size_t)i * lda;
+            const float *b = packed ? bp : B + j;
+            const size_t bs = packed ? 32 : ldb;
+            float *c = C + (size_t)i * ldc + j;
+            if (nl == 32 && mr == 12) bft__gemm_small_tile(12, K, a, rs, cs, b, bs, c, ldc, alpha, beta);
+            else if (nl == 32 && mr == 8) bft__gemm_small_tile(8, K, a, rs, cs, b, bs, c, ldc, alpha, beta);
+            else {
+                if (!packed) bft__gemm_pack_for(kn, 0, B + j, ldb, 1, nl, K, 32, bp, NULL);
+                packed = 1;
+                bft__gemm_pack_for(kn, 0, a, lda, transA, mr, K, 12, ap, NULL);
+                bft__gemm_edge(kn, K, ap, bp, c, ldc, mr, nl, alpha, beta, NULL);
+            }
+        }
+    }
+}
+/* Floats of workspace the small path needs: op(A) converted (bf16) and a packed sliver of B and
+   12 rows of A. */
+static size_t bft__gemm_small_ws(int bf16, int M, int K)
+{
+    const size_t kp = (size_t)(bf16 ? (K + 1) / 2 : K);
+    return (bf16 ? (size_t)bft__gemm_round_up(M, 48) * (size_t)bft__gemm_round_up((int)kp, 16) : 0) + 44 * kp + 32;
+}
+__attribute__((target("avx512f")))
+static void bft__gemm_small_avx512(const bft__gemm_kernel_info *kn, int transA, int transB, int M, int N, int K,
+                                   float alpha, const float *A, size_t lda, const float *B, size_t ldb, float *ws,
+                                   float beta, float *C, size_t ldc)
+{
+    float *bp = ws, *ap = ws + (size_t)K * 32;
+    if (transA) bft__gemm_small_loops(kn, 1, transB, M, N, K, alpha, A, lda, B, ldb, ap, bp, beta, C, ldc);
+    else bft__gemm_small_loops(kn, 0, transB, M, N, K, alpha, A, lda, B, ldb, ap, bp, beta, C, ldc);
+}
+
+/* The same in BFT_BF16 on AVX512_BF16: operands rounded to bf16 pairs (as bft__gemm_pack_bf16
+   makes them), VDPBF16PS on pair words. op(A) is converted once for all rows, padded with zero
+   rows to a multiple of 12: a row-major A (depths contiguous) converts 32 depths of a row to 16
+   words already in pair order (pair p of row i at ap[i * kpa + p]: no transpose); a transposed A
+   pairs two of its rows (pair p of row i at ap[p * mp + i]). B is packed a sliver at a time by
+   bft__gemm_pack_bf16. */
+#define BFT__SF(i)                                                                               \
+    if (MR > (i)) {                                                                              \
+        t = (__m512bh)_mm512_set1_ps(a[(size_t)(i) * rs]);                                       \
+        c##i##a = _mm512_dpbf16_ps(c##i##a, t, b0);                                              \
+        c##i##b = _mm512_dpbf16_ps(c##i##b, t, b1);                                              \
+    }
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+BFT__INLINE void bft__gemm_small_tile_bf16(const int MR, int kp, const float *a, size_t rs, size_t cs, const float *b,
+                                           float *c, size_t ldc, float alpha, float beta)
+{
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    int k;
+    for (k = 0; k < MR; k++) _mm_prefetch((const char *)(c + (size_t)k * ldc), _MM_HINT_T0);
+    BFT__SZ(0) BFT__SZ(1) BFT__SZ(2) BFT__SZ(3) BFT__SZ(4) BFT__SZ(5)
+    BFT__SZ(6) BFT__SZ(7) BFT__SZ(8) BFT__SZ(9) BFT__SZ(10) BFT__SZ(11)
+    for (k = 0; k < kp; k++, a += cs, b += 32) {
+        const __m512bh b0 = (__m512bh)_mm512_loadu_ps(b), b1 = (__m512bh)_mm512_loadu_ps(b + 16);
+        __m512bh t;
+        BFT__SF(0) BFT__SF(1) BFT__SF(2) BFT__SF(3) BFT__SF(4) BFT__SF(5)
+        BFT__SF(6) BFT__SF(7) BFT__SF(8) BFT__SF(9) BFT__SF(10) BFT__SF(11)
+    }
+    BFT__SW(0) BFT__SW(1) BFT__SW(2) BFT__SW(3) BFT__SW(4) BFT__SW(5)
+    BFT__SW(6) BFT__SW(7) BFT__SW(8) BFT__SW(9) BFT__SW(10) BFT__SW(11)
+}
+#undef BFT__SZ
+#undef BFT__SF
+#undef BFT__SW
+
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+BFT__INLINE void bft__gemm_small_loops_bf16(const bft__gemm_kernel_info *kn, const int transA, int transB, int M,
+                                            int N, int K, float alpha, const float *A, size_t lda, const float *B,
+                                            size_t ldb, float *ws, float beta, float *C, size_t ldc)
+{
+    const int kp = (K + 1) / 2, mp = bft__gemm_round_up(M, 12), kpa = bft__gemm_round_up(kp, 16);
+    const size_t rs = transA ? 1 : (size_t)kpa, cs = transA ? (size_t)mp : 1;
+    float *ap = ws, *bp = ws + (size_t)bft__gemm_round_up(M, 48) * (size_t)kpa, *ep = bp + (size_t)kp * 32;
+    int i, j, p0;
+    if (transA) bft__gemm_pack_bf16(A, lda, 1, M, K, mp, ap, NULL);
+    else {
+        for (i = 0; i < M; i++) {
+            const float *x = A + (size_t)i * lda;
+            for (p0 = 0; p0 < kp; p0 += 16) {
+                const int k0 = 2 * p0;
+                const __m512 lo = _mm512_maskz_loadu_ps(bft__mask16(K - k0), x + k0);
+                const __m512 hi = _mm512_maskz_loadu_ps(bft__mask16(K - k0 - 16), x + k0 + 16);
+                _mm512_storeu_ps(ap + (size_t)i * kpa + p0, (__m512)_mm512_cvtne2ps_pbh(hi, lo));
+            }
+        }
+        memset(ap + (size_t)M * kpa, 0, sizeof(float) * (size_t)(mp - M) * (size_t)kpa);
+    }
+    for (j = 0; j < N; j += 32) {
+        const int nl = bft__gemm_min(32, N - j);
+        bft__gemm_pack_bf16(transB ? B + (size_t)j * ldb : B + j, ldb, !transB, nl, K, 32, bp, NULL);
+        for (i = 0; i < M; i += 12) {
+            const int mr = bft__gemm_min(12, M - i);
+            const float *a = ap + (size_t)i * rs;
+            float *c = C + (size_t)i * ldc + j;
+            if (nl == 32 && mr == 12) bft__gemm_small_tile_bf16(12, kp, a, rs, cs, bp, c, ldc, alpha, beta);
+            else if (nl == 32 && mr == 8) bft__gemm_small_tile_bf16(8, kp, a, rs, cs, bp, c, ldc, alpha, beta);
+            else {
+                bft__gemm_pack_bf16(transA ? A + i : A + (size_t)i * lda, lda, transA, mr, K, 12, ep, NULL);
+                bft__gemm_edge(kn, kp, ep, bp, c, ldc, mr, nl, alpha, beta, NULL);
+            }
+        }
+    }
+}
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+static void bft__gemm_small_bf16(const bft__gemm_kernel_info *kn, int transA, int transB, int M, int N, int K,
+                                 float alpha, const float *A, size_t lda, const float *B, size_t ldb, float *ws,
+                                 float beta, float *C, size_t ldc)
+{
+    if (transA) bft__gemm_small_loops_bf16(kn, 1, transB, M, N, K, alpha, A, lda, B, ldb, ws, beta, C, ldc);
+    else bft__gemm_small_loops_bf16(kn, 0, transB, M, N, K, alpha, A, lda, B, ldb, ws, beta, C, ldc);
+}
+#endif
+
 
 /* Slivers s0..s1-1 of the packed B panel times the A block (mc rows) into C, whose first
    element is C[r0][c0] of the whole product; bias (NULL: none; bias[0] is column c0's) and epi
@@ -5197,11 +5204,11 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
         !bias && !epi && !asum && K <= kn->kc && M <= BFT__GEMM_SMALL && N <= BFT__GEMM_SMALL &&
         (transA || kn->pack == BFT__PACK_BF16 || bft__gemm_rows_spread((size_t)lda))) {
         const int bf = kn->pack == BFT__PACK_BF16;
-        mem = bft__gemm_workspace(((bf ? bft__gemm_small_bf16_ws(M, K) : transB ? (size_t)K * 32 : 0) + 16) * sizeof(float));
+        mem = bft__gemm_workspace((bft__gemm_small_ws(bf, M, K) + 16) * sizeof(float));
         if (mem) { /* else the blocked driver's fallback below */
             float *ws = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
-            if (bf) bft__gemm_small_bf16(transA, transB, M, N, K, alpha, A, (size_t)lda, B, (size_t)ldb, ws, beta, C, (size_t)ldc);
-            else bft__gemm_small_avx512(transA, transB, M, N, K, alpha, A, (size_t)lda, B, (size_t)ldb, ws, beta, C, (size_t)ldc);
+            if (bf) bft__gemm_small_bf16(kn, transA, transB, M, N, K, alpha, A, (size_t)lda, B, (size_t)ldb, ws, beta, C, (size_t)ldc);
+            else bft__gemm_small_avx512(kn, transA, transB, M, N, K, alpha, A, (size_t)lda, B, (size_t)ldb, ws, beta, C, (size_t)ldc);
             return 0;
         }
     }
