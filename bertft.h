@@ -757,11 +757,27 @@ BERTFT_DEF bft_result bft_st_write(const char *path, int n, const char *const *n
 #define BFT__INLINE static
 #endif
 
-#ifdef _OPENMP
 #define BFT__PRAGMA(x) _Pragma(#x)
+#ifdef _OPENMP
 #define BFT__OMP(x) BFT__PRAGMA(omp x)
 #else
 #define BFT__OMP(x)
+#endif
+/* Fully unrolls the next loop (GCC, clang), so that arrays it indexes by the loop counter can live
+   in registers (the GEMM packs' 16 x 16 transposes). Not under AddressSanitizer: there the
+   unrolled packs made clang's fuzzing builds of this header take minutes longer, for speed nobody
+   measures. */
+#if defined(__SANITIZE_ADDRESS__)
+#define BFT__NO_UNROLL 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BFT__NO_UNROLL 1
+#endif
+#endif
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(BFT__NO_UNROLL)
+#define BFT__UNROLL(n) BFT__PRAGMA(GCC unroll n)
+#else
+#define BFT__UNROLL(n)
 #endif
 
 /* ------------------------------------------------------------------------------------------ */
@@ -4525,26 +4541,26 @@ BFT__INLINE void bft__tr16x16(__m512 *r)
 {
     __m512 t[16];
     int i, c;
-#pragma GCC unroll 8
+    BFT__UNROLL(8)
     for (i = 0; i < 8; i++) { /* t[2i] / t[2i+1]: rows 2i, 2i+1 interleaved, per 128-bit lane */
         t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
         t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
     }
-#pragma GCC unroll 4
+    BFT__UNROLL(4)
     for (i = 0; i < 4; i++) { /* r[4i+c], lane j: rows 4i..4i+3 of column 4j+c */
         r[4 * i + 0] = _mm512_shuffle_ps(t[4 * i + 0], t[4 * i + 2], 0x44);
         r[4 * i + 1] = _mm512_shuffle_ps(t[4 * i + 0], t[4 * i + 2], 0xEE);
         r[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0x44);
         r[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], 0xEE);
     }
-#pragma GCC unroll 4
+    BFT__UNROLL(4)
     for (c = 0; c < 4; c++) { /* gather the 128-bit lanes of each column: two rounds */
         t[c] = _mm512_shuffle_f32x4(r[c], r[4 + c], 0x88);
         t[c + 4] = _mm512_shuffle_f32x4(r[c], r[4 + c], 0xDD);
         t[c + 8] = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0x88);
         t[c + 12] = _mm512_shuffle_f32x4(r[8 + c], r[12 + c], 0xDD);
     }
-#pragma GCC unroll 4
+    BFT__UNROLL(4)
     for (c = 0; c < 4; c++) {
         r[c] = _mm512_shuffle_f32x4(t[c], t[c + 8], 0x88);
         r[c + 8] = _mm512_shuffle_f32x4(t[c], t[c + 8], 0xDD);
@@ -4570,7 +4586,7 @@ static void bft__gemm_pack_rows_avx512(const float *X, size_t ldx, int nl, int k
             const __mmask16 mk = bft__mask16(nk);
             for (l0 = 0; l0 < W; l0 += 16) {
                 __m512 r[16];
-#pragma GCC unroll 16
+                BFT__UNROLL(16)
                 for (i = 0; i < 16; i++) {
                     const float *x = X + (size_t)(l0 + i) * ldx + k0;
                     if (l0 + i < nl && l0 + i < W) {
@@ -4580,11 +4596,11 @@ static void bft__gemm_pack_rows_avx512(const float *X, size_t ldx, int nl, int k
                 }
                 bft__tr16x16(r);
                 if (W == 12 && nk == 16) /* 16 depths x 12 lanes: 12 whole vectors */
-#pragma GCC unroll 4
+                    BFT__UNROLL(4)
                     for (i = 0; i < 16; i += 4)
                         bft__store4x12(dst + (size_t)(k0 + i) * 12, r[i], r[i + 1], r[i + 2], r[i + 3]);
                 else
-#pragma GCC unroll 16
+                    BFT__UNROLL(16)
                     for (i = 0; i < 16; i++) /* constant indices: r stays in registers */
                         if (i < nk) _mm512_mask_storeu_ps(dst + (size_t)(k0 + i) * W + l0, bft__mask16(W - l0), r[i]);
             }
@@ -4664,7 +4680,7 @@ static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int
             for (l0 = 0; l0 < W; l0 += 16) {
                 const __mmask16 sm = bft__mask16(W - l0);
                 __m512 r[16];
-#pragma GCC unroll 16
+                BFT__UNROLL(16)
                 for (i = 0; i < 16; i++) {
                     const float *x = X + (size_t)(l0 + i) * ldx + k0;
                     if (l0 + i < nl) { /* two iterations ahead: 12-16 row streams outrun the hardware prefetcher */
@@ -4676,7 +4692,7 @@ static void bft__gemm_pack_bf16(const float *X, size_t ldx, int lane_contig, int
                                        : _mm512_setzero_ps();
                 }
                 bft__tr16x16(r);
-#pragma GCC unroll 16
+                BFT__UNROLL(16)
                 for (i = 0; i < 16; i++) /* constant indices: r stays in registers */
                     if (i < np) _mm512_mask_storeu_ps(dst + (size_t)(p0 + i) * W + l0, sm, r[i]);
             }
@@ -4831,11 +4847,11 @@ static void bft__gemm_small_packt(const float *X, size_t ldx, int nl, int kc, fl
         const int l0 = 16 * (q & 1), k0 = 16 * (q >> 1), nk = kc - k0;
         const __mmask16 mk = bft__mask16(nk);
         __m512 r[16];
-#pragma GCC unroll 16
+        BFT__UNROLL(16)
         for (i = 0; i < 16; i++)
             r[i] = l0 + i < nl ? _mm512_maskz_loadu_ps(mk, X + (size_t)(l0 + i) * ldx + k0) : _mm512_setzero_ps();
         bft__tr16x16(r);
-#pragma GCC unroll 16
+        BFT__UNROLL(16)
         for (i = 0; i < 16; i++)
             if (i < nk) _mm512_storeu_ps(dst + (size_t)(k0 + i) * 32 + l0, r[i]);
     }
