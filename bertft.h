@@ -766,8 +766,8 @@ BERTFT_DEF bft_result bft_st_write(const char *path, int n, const char *const *n
 /* Fully unrolls the next loop (GCC, clang), so that arrays it indexes by the loop counter can live
    in registers (the GEMM packs' 16 x 16 transposes). Not under AddressSanitizer: there the
    unrolled packs made clang's fuzzing builds of this header take minutes longer, for speed nobody
-   measures. */
-#if defined(__SANITIZE_ADDRESS__)
+   measures; nor under nvcc, whose front end does not know the pragma. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__CUDACC__)
 #define BFT__NO_UNROLL 1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
