@@ -4076,10 +4076,10 @@ static int bft__gemm_has_avx2(void)
    a hint: a separate function made of prefetches alone is "const" to GCC's IPA (a prefetch has no
    side effect), and GCC 12 then deleted every call to it, silently, as a call whose result is
    unused. This applies to bft__prefetch_rows as well. */
-BFT__INLINE void bft__gemm_prefetch_c(const float *cp, size_t ldc)
+BFT__INLINE void bft__gemm_prefetch_c(const float *cp, size_t ldc, int rows)
 {
     int k;
-    for (k = 0; k < 12; k++) {
+    for (k = 0; k < rows; k++) {
         _mm_prefetch((const char *)(cp + (size_t)k * ldc), _MM_HINT_T0);
         _mm_prefetch((const char *)(cp + (size_t)k * ldc + 31), _MM_HINT_T0);
     }
@@ -4089,11 +4089,13 @@ BFT__INLINE void bft__gemm_prefetch_c(const float *cp, size_t ldc)
    the only way to be sure every compiler at -O2 keeps all 24 accumulators in registers. */
 #define BFT__Z512(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
 #define BFT__F512(i)                                                                             \
-    t = _mm512_set1_ps(a[(size_t)(i) * rs]);                                                     \
-    c##i##a = _mm512_fmadd_ps(t, b0, c##i##a);                                                   \
-    c##i##b = _mm512_fmadd_ps(t, b1, c##i##b);
+    if (MR > (i)) {                                                                              \
+        t = _mm512_set1_ps(a[(size_t)(i) * rs]);                                                 \
+        c##i##a = _mm512_fmadd_ps(t, b0, c##i##a);                                               \
+        c##i##b = _mm512_fmadd_ps(t, b1, c##i##b);                                               \
+    }
 #define BFT__W512(i)                                                                             \
-    {                                                                                            \
+    if (MR > (i)) {                                                                              \
         float *cr = cp + (size_t)(i) * ldc;                                                      \
         __m512 r0 = _mm512_mul_ps(va, c##i##a), r1 = _mm512_mul_ps(va, c##i##b);                 \
         if (beta != 0.0f) {                                                                      \
@@ -4107,20 +4109,22 @@ BFT__INLINE void bft__gemm_prefetch_c(const float *cp, size_t ldc)
         _mm512_storeu_ps(cr, r0);                                                                \
         _mm512_storeu_ps(cr + 16, r1);                                                           \
     }
-/* The tile, with row i of A at depth k at a[i * rs + k * cs]: rs = 1, cs = 12 for a packed sliver
-   (bft__gemm_ukr_avx512), rs = lda, cs = 1 for A read in place (bft__gemm_ukr_avx512_rows). Each
+/* The MR x 32 tile (MR <= 12, a constant in each caller), with row i of A at depth k at
+   a[i * rs + k * cs] and B's depth k at b + k * bs: rs = 1, cs = 12 for a packed sliver
+   (bft__gemm_ukr_avx512), rs = lda, cs = 1 for A read in place (bft__gemm_ukr_avx512_rows); the
+   small path (bft__gemm_small_avx512) also reads a transposed A in place and B unpacked. Each
    caller passes constants or a loop-invariant stride, so inlining gives each its own addressing;
-   the arithmetic, and so the result, is the same for both. */
+   the arithmetic, and so the result, is the same for all. */
 __attribute__((target("avx512f")))
-BFT__INLINE void bft__gemm_tile_avx512(int kc, const float *a, size_t rs, size_t cs, const float *b, float *cp,
-                                       size_t ldc, float alpha, float beta, const float *bias)
+BFT__INLINE void bft__gemm_tile_avx512(const int MR, int kc, const float *a, size_t rs, size_t cs, const float *b,
+                                       size_t bs, float *cp, size_t ldc, float alpha, float beta, const float *bias)
 {
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     int k;
-    bft__gemm_prefetch_c(cp, ldc);
+    bft__gemm_prefetch_c(cp, ldc, MR);
     BFT__Z512(0) BFT__Z512(1) BFT__Z512(2) BFT__Z512(3) BFT__Z512(4) BFT__Z512(5)
     BFT__Z512(6) BFT__Z512(7) BFT__Z512(8) BFT__Z512(9) BFT__Z512(10) BFT__Z512(11)
-    for (k = 0; k < kc; k++, a += cs, b += 32) {
+    for (k = 0; k < kc; k++, a += cs, b += bs) {
         const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
         __m512 t;
         BFT__F512(0) BFT__F512(1) BFT__F512(2) BFT__F512(3) BFT__F512(4) BFT__F512(5)
@@ -4134,7 +4138,7 @@ __attribute__((target("avx512f")))
 static void bft__gemm_ukr_avx512(int kc, const float *a, const float *b, float *cp, size_t ldc,
                                  float alpha, float beta, const float *bias)
 {
-    bft__gemm_tile_avx512(kc, a, 1, 12, b, cp, ldc, alpha, beta, bias);
+    bft__gemm_tile_avx512(12, kc, a, 1, 12, b, 32, cp, ldc, alpha, beta, bias);
 }
 /* On A in place (bft__gemm_ukr_rows_fn): each depth broadcasts one float from each of 12 rows
    instead of 12 consecutive floats of a packed sliver. */
@@ -4142,7 +4146,7 @@ __attribute__((target("avx512f")))
 static void bft__gemm_ukr_avx512_rows(int kc, const float *a, size_t lda, const float *b, float *cp, size_t ldc,
                                       float alpha, float beta, const float *bias)
 {
-    bft__gemm_tile_avx512(kc, a, lda, 1, b, cp, ldc, alpha, beta, bias);
+    bft__gemm_tile_avx512(12, kc, a, lda, 1, b, 32, cp, ldc, alpha, beta, bias);
 }
 
 /* ---- x86-64 AVX512_BF16: 12 x 32 on bf16 pairs ------------------------------------------- */
@@ -4156,19 +4160,22 @@ static int bft__gemm_has_avx512bf16(void)
            __builtin_cpu_supports("avx512bf16");
 }
 #define BFT__FBF(i)                                                                              \
-    t = (__m512bh)_mm512_set1_ps(a[i]);                                                          \
-    c##i##a = _mm512_dpbf16_ps(c##i##a, t, b0);                                                  \
-    c##i##b = _mm512_dpbf16_ps(c##i##b, t, b1);
+    if (MR > (i)) {                                                                              \
+        t = (__m512bh)_mm512_set1_ps(a[(size_t)(i) * rs]);                                       \
+        c##i##a = _mm512_dpbf16_ps(c##i##a, t, b0);                                              \
+        c##i##b = _mm512_dpbf16_ps(c##i##b, t, b1);                                              \
+    }
+/* Pair p of row i at a[i * rs + p * cs], as in bft__gemm_tile_avx512 (packed: rs = 1, cs = 12). */
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
-static void bft__gemm_ukr_avx512bf16(int kp, const float *a, const float *b, float *cp, size_t ldc,
-                                     float alpha, float beta, const float *bias)
+BFT__INLINE void bft__gemm_tile_bf16(const int MR, int kp, const float *a, size_t rs, size_t cs, const float *b,
+                                     float *cp, size_t ldc, float alpha, float beta, const float *bias)
 {
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     int k;
-    bft__gemm_prefetch_c(cp, ldc);
+    bft__gemm_prefetch_c(cp, ldc, MR);
     BFT__Z512(0) BFT__Z512(1) BFT__Z512(2) BFT__Z512(3) BFT__Z512(4) BFT__Z512(5)
     BFT__Z512(6) BFT__Z512(7) BFT__Z512(8) BFT__Z512(9) BFT__Z512(10) BFT__Z512(11)
-    for (k = 0; k < kp; k++, a += 12, b += 32) {
+    for (k = 0; k < kp; k++, a += cs, b += 32) {
         const __m512bh b0 = (__m512bh)_mm512_loadu_ps(b), b1 = (__m512bh)_mm512_loadu_ps(b + 16);
         __m512bh t;
         BFT__FBF(0) BFT__FBF(1) BFT__FBF(2) BFT__FBF(3) BFT__FBF(4) BFT__FBF(5)
@@ -4176,6 +4183,12 @@ static void bft__gemm_ukr_avx512bf16(int kp, const float *a, const float *b, flo
     }
     BFT__W512(0) BFT__W512(1) BFT__W512(2) BFT__W512(3) BFT__W512(4) BFT__W512(5)
     BFT__W512(6) BFT__W512(7) BFT__W512(8) BFT__W512(9) BFT__W512(10) BFT__W512(11)
+}
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+static void bft__gemm_ukr_avx512bf16(int kp, const float *a, const float *b, float *cp, size_t ldc,
+                                     float alpha, float beta, const float *bias)
+{
+    bft__gemm_tile_bf16(12, kp, a, 1, 12, b, cp, ldc, alpha, beta, bias);
 }
 #undef BFT__FBF
 #undef BFT__Z512
@@ -4791,50 +4804,12 @@ static void bft__gemm_edge(const bft__gemm_kernel_info *kn, int kc, const float 
    bookkeeping cost about a fifth of such a product. Here whole tiles read A where it lies in
    either orientation (op(A) row i at depth k: A[i * lda + k], or A[k * lda + i] when transposed),
    and a non-transposed B too (its rows ldb apart); a transposed B (the scores' K^T) is packed one
-   K x 32 sliver at a time. Tiles of 12 rows, and of 8 (the last of T = 128's rows), run in
-   registers; any other partial tile goes through bft__gemm_edge on packed copies. Each element's
-   arithmetic is the blocked driver's (depth order, alpha, then beta), so the results are bitwise
-   the same. The tiles use no masked loads or stores: AddressSanitizer checks those lane by lane,
-   and with them clang took minutes to compile this section. */
+   K x 32 sliver at a time. Tiles of 12 rows, and of 8 (the last of T = 128's rows), are the
+   micro-kernels' own tiles (bft__gemm_tile_avx512, bft__gemm_tile_bf16) with these strides; any
+   other partial tile goes through bft__gemm_edge on packed copies, so the results are bitwise the
+   blocked driver's. No masked loads or stores: AddressSanitizer checks those lane by lane, and
+   with them clang took minutes to compile this section. */
 #ifdef BFT__GEMM_X86
-#define BFT__SZ(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps();
-#define BFT__SF(i)                                                                               \
-    if (MR > (i)) {                                                                              \
-        t = _mm512_set1_ps(a[(size_t)(i) * rs]);                                                 \
-        c##i##a = _mm512_fmadd_ps(t, b0, c##i##a);                                               \
-        c##i##b = _mm512_fmadd_ps(t, b1, c##i##b);                                               \
-    }
-#define BFT__SW(i)                                                                               \
-    if (MR > (i)) {                                                                              \
-        float *cr = c + (size_t)(i) * ldc;                                                       \
-        __m512 r0 = _mm512_mul_ps(va, c##i##a), r1 = _mm512_mul_ps(va, c##i##b);                 \
-        if (beta != 0.0f) {                                                                      \
-            r0 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr), r0);                                   \
-            r1 = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + 16), r1);                              \
-        }                                                                                        \
-        _mm512_storeu_ps(cr, r0);                                                                \
-        _mm512_storeu_ps(cr + 16, r1);                                                           \
-    }
-/* An MR x 32 tile: op(A) row i, depth k at a[i * rs + k * cs]; B's depth k at b + k * bs. */
-__attribute__((target("avx512f")))
-BFT__INLINE void bft__gemm_small_tile(const int MR, int kc, const float *a, size_t rs, size_t cs, const float *b,
-                                      size_t bs, float *c, size_t ldc, float alpha, float beta)
-{
-    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    int k;
-    for (k = 0; k < MR; k++) _mm_prefetch((const char *)(c + (size_t)k * ldc), _MM_HINT_T0);
-    BFT__SZ(0) BFT__SZ(1) BFT__SZ(2) BFT__SZ(3) BFT__SZ(4) BFT__SZ(5)
-    BFT__SZ(6) BFT__SZ(7) BFT__SZ(8) BFT__SZ(9) BFT__SZ(10) BFT__SZ(11)
-    for (k = 0; k < kc; k++, a += cs, b += bs) {
-        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-        __m512 t;
-        BFT__SF(0) BFT__SF(1) BFT__SF(2) BFT__SF(3) BFT__SF(4) BFT__SF(5)
-        BFT__SF(6) BFT__SF(7) BFT__SF(8) BFT__SF(9) BFT__SF(10) BFT__SF(11)
-    }
-    BFT__SW(0) BFT__SW(1) BFT__SW(2) BFT__SW(3) BFT__SW(4) BFT__SW(5)
-    BFT__SW(6) BFT__SW(7) BFT__SW(8) BFT__SW(9) BFT__SW(10) BFT__SW(11)
-}
-#undef BFT__SF
 
 /* Block q of a sliver of a transposed B (lanes 16 (q & 1) .. + 15, depths 16 (q >> 1) .. + 15):
    dst[k * 32 + l] = X[l * ldx + k] for k < kc; lanes past nl are zero. Unrolled, so the 16 x 16
@@ -4878,8 +4853,8 @@ BFT__INLINE void bft__gemm_small_loops(const bft__gemm_kernel_info *kn, const in
             const float *b = packed ? bp : B + j;
             const size_t bs = packed ? 32 : ldb;
             float *c = C + (size_t)i * ldc + j;
-            if (nl == 32 && mr == 12) bft__gemm_small_tile(12, K, a, rs, cs, b, bs, c, ldc, alpha, beta);
-            else if (nl == 32 && mr == 8) bft__gemm_small_tile(8, K, a, rs, cs, b, bs, c, ldc, alpha, beta);
+            if (nl == 32 && mr == 12) bft__gemm_tile_avx512(12, K, a, rs, cs, b, bs, c, ldc, alpha, beta, NULL);
+            else if (nl == 32 && mr == 8) bft__gemm_tile_avx512(8, K, a, rs, cs, b, bs, c, ldc, alpha, beta, NULL);
             else {
                 if (!packed) bft__gemm_pack_for(kn, 0, B + j, ldb, 1, nl, K, 32, bp, NULL);
                 packed = 1;
@@ -4912,34 +4887,6 @@ static void bft__gemm_small_avx512(const bft__gemm_kernel_info *kn, int transA, 
    words already in pair order (pair p of row i at ap[i * kpa + p]: no transpose); a transposed A
    pairs two of its rows (pair p of row i at ap[p * mp + i]). B is packed a sliver at a time by
    bft__gemm_pack_bf16. */
-#define BFT__SF(i)                                                                               \
-    if (MR > (i)) {                                                                              \
-        t = (__m512bh)_mm512_set1_ps(a[(size_t)(i) * rs]);                                       \
-        c##i##a = _mm512_dpbf16_ps(c##i##a, t, b0);                                              \
-        c##i##b = _mm512_dpbf16_ps(c##i##b, t, b1);                                              \
-    }
-__attribute__((target("avx512f,avx512bw,avx512bf16")))
-BFT__INLINE void bft__gemm_small_tile_bf16(const int MR, int kp, const float *a, size_t rs, size_t cs, const float *b,
-                                           float *c, size_t ldc, float alpha, float beta)
-{
-    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    int k;
-    for (k = 0; k < MR; k++) _mm_prefetch((const char *)(c + (size_t)k * ldc), _MM_HINT_T0);
-    BFT__SZ(0) BFT__SZ(1) BFT__SZ(2) BFT__SZ(3) BFT__SZ(4) BFT__SZ(5)
-    BFT__SZ(6) BFT__SZ(7) BFT__SZ(8) BFT__SZ(9) BFT__SZ(10) BFT__SZ(11)
-    for (k = 0; k < kp; k++, a += cs, b += 32) {
-        const __m512bh b0 = (__m512bh)_mm512_loadu_ps(b), b1 = (__m512bh)_mm512_loadu_ps(b + 16);
-        __m512bh t;
-        BFT__SF(0) BFT__SF(1) BFT__SF(2) BFT__SF(3) BFT__SF(4) BFT__SF(5)
-        BFT__SF(6) BFT__SF(7) BFT__SF(8) BFT__SF(9) BFT__SF(10) BFT__SF(11)
-    }
-    BFT__SW(0) BFT__SW(1) BFT__SW(2) BFT__SW(3) BFT__SW(4) BFT__SW(5)
-    BFT__SW(6) BFT__SW(7) BFT__SW(8) BFT__SW(9) BFT__SW(10) BFT__SW(11)
-}
-#undef BFT__SZ
-#undef BFT__SF
-#undef BFT__SW
-
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
 BFT__INLINE void bft__gemm_small_loops_bf16(const bft__gemm_kernel_info *kn, const int transA, int transB, int M,
                                             int N, int K, float alpha, const float *A, size_t lda, const float *B,
@@ -4969,8 +4916,8 @@ BFT__INLINE void bft__gemm_small_loops_bf16(const bft__gemm_kernel_info *kn, con
             const int mr = bft__gemm_min(12, M - i);
             const float *a = ap + (size_t)i * rs;
             float *c = C + (size_t)i * ldc + j;
-            if (nl == 32 && mr == 12) bft__gemm_small_tile_bf16(12, kp, a, rs, cs, bp, c, ldc, alpha, beta);
-            else if (nl == 32 && mr == 8) bft__gemm_small_tile_bf16(8, kp, a, rs, cs, bp, c, ldc, alpha, beta);
+            if (nl == 32 && mr == 12) bft__gemm_tile_bf16(12, kp, a, rs, cs, bp, c, ldc, alpha, beta, NULL);
+            else if (nl == 32 && mr == 8) bft__gemm_tile_bf16(8, kp, a, rs, cs, bp, c, ldc, alpha, beta, NULL);
             else {
                 bft__gemm_pack_bf16(transA ? A + i : A + (size_t)i * lda, lda, transA, mr, K, 12, ep, NULL);
                 bft__gemm_edge(kn, kp, ep, bp, c, ldc, mr, nl, alpha, beta, NULL);
