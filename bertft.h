@@ -4798,6 +4798,18 @@ static void bft__gemm_edge(const bft__gemm_kernel_info *kn, int kc, const float 
         for (j = 0; j < nr; j++) C[(size_t)i * ldc + j] = bias ? tmp[i * NR + j] + bias[j] : tmp[i * NR + j];
 }
 
+/* Do 12 rows lda floats apart fall on enough different L1 sets to be read in place? L1 sets
+   repeat every 4 KiB (64 sets of 64-byte lines), so rows whose stride is a multiple of 4 KiB
+   (lda = 3072: the FFN's intermediate) all land on one set, which holds 8-12 lines: the kernel's
+   12 row streams then evict each other and the B sliver on every step (a product with such an
+   A ran at 65-70% of peak in place, 85% packed). Needs the rows to cover 4+ sets. */
+static int bft__gemm_rows_spread(size_t lda)
+{
+    size_t a = (lda * sizeof(float)) % 4096, b = 4096, t;
+    while (a) { t = b % a; b = a; a = t; } /* b = gcd(stride mod 4 KiB, 4 KiB): rows repeat every 4096 / b */
+    return 4096 / b >= 4;
+}
+
 /* ---- small products on one thread: attention's per-head products -------------------------------
    A T x T block of probabilities times a head's D columns of V, and the like (T = 128, D = 64 at
    the longest padding): the blocked driver's packs, its edge tiles through a scratch tile and its
@@ -4832,74 +4844,110 @@ static void bft__gemm_small_packt(const float *X, size_t ldx, int nl, int kc, fl
     }
 }
 
-/* Columns in 32-wide slivers, rows in tiles of 12; a last tile of 8 rows runs in registers too,
-   any other partial tile (or a sliver narrower than 32) through bft__gemm_edge on packed copies
-   (rows at ap, the sliver at bp, packed when first needed). transA is a constant in each of the
-   two instances below, so each gets its own addressing. */
-__attribute__((target("avx512f")))
-BFT__INLINE void bft__gemm_small_loops(const bft__gemm_kernel_info *kn, const int transA, int transB, int M, int N,
-                                       int K, float alpha, const float *A, size_t lda, const float *B, size_t ldb,
-                                       float *ap, float *bp, float beta, float *C, size_t ldc)
+/* Rows of the next tile when r rows remain: 12, or 8 when 16 or 8 remain (16 rows as 8 + 8, not
+   12 + a partial 4); fewer than 12 otherwise go through bft__gemm_edge. Where the tiles fall does
+   not change any element's arithmetic. */
+static int bft__gemm_small_rows(int r)
 {
-    const size_t rs = transA ? 1 : lda, cs = transA ? lda : 1;
-    int i, j;
-    for (j = 0; j < N; j += 32) {
-        const int nl = bft__gemm_min(32, N - j);
-        int packed = transB;
-        if (transB) bft__gemm_small_packt(B + (size_t)j * ldb, ldb, nl, K, bp);
-        for (i = 0; i < M; i += 12) {
-            const int mr = bft__gemm_min(12, M - i);
-            const float *a = transA ? A + i : A + (size_t)i * lda;
-            const float *b = packed ? bp : B + j;
-            const size_t bs = packed ? 32 : ldb;
-            float *c = C + (size_t)i * ldc + j;
-            if (nl == 32 && mr == 12) bft__gemm_tile_avx512(12, K, a, rs, cs, b, bs, c, ldc, alpha, beta, NULL);
-            else if (nl == 32 && mr == 8) bft__gemm_tile_avx512(8, K, a, rs, cs, b, bs, c, ldc, alpha, beta, NULL);
-            else {
-                if (!packed) bft__gemm_pack_for(kn, 0, B + j, ldb, 1, nl, K, 32, bp, NULL);
-                packed = 1;
-                bft__gemm_pack_for(kn, 0, a, lda, transA, mr, K, 12, ap, NULL);
-                bft__gemm_edge(kn, K, ap, bp, c, ldc, mr, nl, alpha, beta, NULL);
+    return r == 16 || r == 8 ? 8 : r >= 12 ? 12 : r;
+}
+
+/* Slivers s0..s1-1 (32 columns each) of the product in g, every row, K in the blocked driver's
+   slices (beta on the first, bias and epi after the last), so results are bitwise the driver's.
+   Rows in tiles of 12 or 8 (bft__gemm_small_rows) run in registers; any other partial tile, or a
+   sliver narrower than 32, through bft__gemm_edge on packed copies (rows at ap, the sliver at bp,
+   packed when first needed). transA is a constant in each of the two instances below, so each
+   gets its own addressing. */
+__attribute__((target("avx512f")))
+BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA, int s0, int s1, float *ap,
+                                       float *bp)
+{
+    const int M = g->M, N = g->N, K = g->K, KC = g->kn->kc, transB = g->transB;
+    const size_t lda = g->lda, ldb = g->ldb, ldc = g->ldc, rs = transA ? 1 : lda, cs = transA ? lda : 1;
+    int i, s, pc, mr;
+    for (s = s0; s < s1; s++) {
+        const int j = 32 * s, nl = bft__gemm_min(32, N - j);
+        for (pc = 0; pc < K; pc += KC) {
+            const int kc = bft__gemm_min(KC, K - pc), last = pc + kc == K;
+            const float beta = pc == 0 ? g->beta : 1.0f, *bias = last && g->bias ? g->bias + j : NULL;
+            const float *bsrc = transB ? g->B + (size_t)j * ldb + pc : g->B + (size_t)pc * ldb + j;
+            int packed = transB;
+            if (transB) bft__gemm_small_packt(bsrc, ldb, nl, kc, bp);
+            for (i = 0; i < M; i += mr) {
+                const float *a = transA ? g->A + (size_t)pc * lda + i : g->A + (size_t)i * lda + pc;
+                const float *b = packed ? bp : bsrc;
+                const size_t bs = packed ? 32 : ldb;
+                float *c = g->C + (size_t)i * ldc + j;
+                mr = bft__gemm_small_rows(M - i);
+                if (nl == 32 && mr == 12) bft__gemm_tile_avx512(12, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
+                else if (nl == 32 && mr == 8) bft__gemm_tile_avx512(8, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
+                else {
+                    if (!packed) bft__gemm_pack_for(g->kn, 0, bsrc, ldb, 1, nl, kc, 32, bp, NULL);
+                    packed = 1;
+                    bft__gemm_pack_for(g->kn, 0, a, lda, transA, mr, kc, 12, ap, NULL);
+                    bft__gemm_edge(g->kn, kc, ap, bp, c, ldc, mr, nl, g->alpha, beta, bias);
+                }
+                if (last && g->epi) g->epi(g->ectx, c, ldc, i, j, mr, nl);
             }
         }
     }
 }
-/* Floats of workspace the small path needs: op(A) converted (bf16) and a packed sliver of B and
-   12 rows of A. */
-static size_t bft__gemm_small_ws(int bf16, int M, int K)
+/* Row stride for a copy of an fp32 A whose rows would share L1 sets (bft__gemm_rows_spread):
+   0 when A is read in place. */
+static size_t bft__gemm_small_lda(const bft__gemm_kernel_info *kn, int transA, size_t lda, int K)
 {
-    const size_t kp = (size_t)(bf16 ? (K + 1) / 2 : K);
-    return (bf16 ? (size_t)bft__gemm_round_up(M, 48) * (size_t)bft__gemm_round_up((int)kp, 16) : 0) + 44 * kp + 32;
+    size_t ld = (size_t)bft__gemm_round_up(K, 16);
+    if (transA || kn->pack == BFT__PACK_BF16 || bft__gemm_rows_spread(lda)) return 0;
+    while (!bft__gemm_rows_spread(ld)) ld += 16;
+    return ld;
+}
+
+/* Floats of workspace one thread of the small path needs: op(A) converted (bf16) or copied
+   (bft__gemm_small_lda), a packed sliver of B and 12 rows of A (one K slice each). */
+static size_t bft__gemm_small_ws(const bft__gemm_kernel_info *kn, int transA, size_t lda, int M, int K)
+{
+    const int bf16 = kn->pack == BFT__PACK_BF16;
+    const size_t kp = (size_t)(bf16 ? (K + 1) / 2 : K), ks = (size_t)(bf16 ? kn->kc / 2 : kn->kc);
+    return (bf16 ? (size_t)bft__gemm_round_up(M, 48) * (size_t)bft__gemm_round_up((int)kp, 16)
+                 : (size_t)M * bft__gemm_small_lda(kn, transA, lda, K)) +
+           44 * (ks < kp ? ks : kp) + 32;
 }
 __attribute__((target("avx512f")))
-static void bft__gemm_small_avx512(const bft__gemm_kernel_info *kn, int transA, int transB, int M, int N, int K,
-                                   float alpha, const float *A, size_t lda, const float *B, size_t ldb, float *ws,
-                                   float beta, float *C, size_t ldc)
+static void bft__gemm_small_avx512(const bft__gemm_args *g, int s0, int s1, float *ws)
 {
-    float *bp = ws, *ap = ws + (size_t)K * 32;
-    if (transA) bft__gemm_small_loops(kn, 1, transB, M, N, K, alpha, A, lda, B, ldb, ap, bp, beta, C, ldc);
-    else bft__gemm_small_loops(kn, 0, transB, M, N, K, alpha, A, lda, B, ldb, ap, bp, beta, C, ldc);
+    const size_t ld = bft__gemm_small_lda(g->kn, g->transA, g->lda, g->K);
+    float *bp = ws, *ap = bp + (size_t)bft__gemm_min(g->K, g->kn->kc) * 32, *acopy = ap + 12 * (size_t)bft__gemm_min(g->K, g->kn->kc);
+    bft__gemm_args h = *g;
+    if (ld) { /* rows 3072 floats apart (the FFN's intermediate): a copy with a stride that spreads them */
+        int i;
+        for (i = 0; i < g->M; i++) memcpy(acopy + (size_t)i * ld, g->A + (size_t)i * g->lda, sizeof(float) * (size_t)g->K);
+        h.A = acopy;
+        h.lda = ld;
+    }
+    if (h.transA) bft__gemm_small_loops(&h, 1, s0, s1, ap, bp);
+    else bft__gemm_small_loops(&h, 0, s0, s1, ap, bp);
 }
 
 /* The same in BFT_BF16 on AVX512_BF16: operands rounded to bf16 pairs (as bft__gemm_pack_bf16
-   makes them), VDPBF16PS on pair words. op(A) is converted once for all rows, padded with zero
-   rows to a multiple of 12: a row-major A (depths contiguous) converts 32 depths of a row to 16
-   words already in pair order (pair p of row i at ap[i * kpa + p]: no transpose); a transposed A
-   pairs two of its rows (pair p of row i at ap[p * mp + i]). B is packed a sliver at a time by
-   bft__gemm_pack_bf16. */
+   makes them), VDPBF16PS on pair words. op(A) is converted once for all rows and depths, padded
+   with zero rows to a multiple of 12: a row-major A (depths contiguous) converts 32 depths of a
+   row to 16 words already in pair order (pair p of row i at ap[i * kpa + p]: no transpose); a
+   transposed A pairs two of its rows (pair p of row i at ap[p * mp + i]). The slices start at
+   even depths (KC is even), so their pairs are the whole product's. B is packed a sliver and a
+   slice at a time by bft__gemm_pack_bf16. */
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
-BFT__INLINE void bft__gemm_small_loops_bf16(const bft__gemm_kernel_info *kn, const int transA, int transB, int M,
-                                            int N, int K, float alpha, const float *A, size_t lda, const float *B,
-                                            size_t ldb, float *ws, float beta, float *C, size_t ldc)
+BFT__INLINE void bft__gemm_small_loops_bf16(const bft__gemm_args *g, const int transA, int s0, int s1, float *ws)
 {
+    const int M = g->M, N = g->N, K = g->K, KC = g->kn->kc, transB = g->transB;
     const int kp = (K + 1) / 2, mp = bft__gemm_round_up(M, 12), kpa = bft__gemm_round_up(kp, 16);
-    const size_t rs = transA ? 1 : (size_t)kpa, cs = transA ? (size_t)mp : 1;
-    float *ap = ws, *bp = ws + (size_t)bft__gemm_round_up(M, 48) * (size_t)kpa, *ep = bp + (size_t)kp * 32;
-    int i, j, p0;
-    if (transA) bft__gemm_pack_bf16(A, lda, 1, M, K, mp, ap, NULL);
+    const size_t lda = g->lda, ldb = g->ldb, ldc = g->ldc, rs = transA ? 1 : (size_t)kpa, cs = transA ? (size_t)mp : 1;
+    float *ap = ws, *bp = ws + (size_t)bft__gemm_round_up(M, 48) * (size_t)kpa;
+    float *ep = bp + (size_t)bft__gemm_min(kp, KC / 2) * 32;
+    int i, s, pc, p0, mr;
+    if (transA) bft__gemm_pack_bf16(g->A, lda, 1, M, K, mp, ap, NULL);
     else {
         for (i = 0; i < M; i++) {
-            const float *x = A + (size_t)i * lda;
+            const float *x = g->A + (size_t)i * lda;
             for (p0 = 0; p0 < kp; p0 += 16) {
                 const int k0 = 2 * p0;
                 const __m512 lo = _mm512_maskz_loadu_ps(bft__mask16(K - k0), x + k0);
@@ -4909,29 +4957,43 @@ BFT__INLINE void bft__gemm_small_loops_bf16(const bft__gemm_kernel_info *kn, con
         }
         memset(ap + (size_t)M * kpa, 0, sizeof(float) * (size_t)(mp - M) * (size_t)kpa);
     }
-    for (j = 0; j < N; j += 32) {
-        const int nl = bft__gemm_min(32, N - j);
-        bft__gemm_pack_bf16(transB ? B + (size_t)j * ldb : B + j, ldb, !transB, nl, K, 32, bp, NULL);
-        for (i = 0; i < M; i += 12) {
-            const int mr = bft__gemm_min(12, M - i);
-            const float *a = ap + (size_t)i * rs;
-            float *c = C + (size_t)i * ldc + j;
-            if (nl == 32 && mr == 12) bft__gemm_tile_bf16(12, kp, a, rs, cs, bp, c, ldc, alpha, beta, NULL);
-            else if (nl == 32 && mr == 8) bft__gemm_tile_bf16(8, kp, a, rs, cs, bp, c, ldc, alpha, beta, NULL);
-            else {
-                bft__gemm_pack_bf16(transA ? A + i : A + (size_t)i * lda, lda, transA, mr, K, 12, ep, NULL);
-                bft__gemm_edge(kn, kp, ep, bp, c, ldc, mr, nl, alpha, beta, NULL);
+    for (s = s0; s < s1; s++) {
+        const int j = 32 * s, nl = bft__gemm_min(32, N - j);
+        for (pc = 0; pc < K; pc += KC) {
+            const int kc = bft__gemm_min(KC, K - pc), kpc = (kc + 1) / 2, last = pc + kc == K;
+            const float beta = pc == 0 ? g->beta : 1.0f, *bias = last && g->bias ? g->bias + j : NULL;
+            bft__gemm_pack_bf16(transB ? g->B + (size_t)j * ldb + pc : g->B + (size_t)pc * ldb + j, ldb, !transB, nl,
+                                kc, 32, bp, NULL);
+            for (i = 0; i < M; i += mr) {
+                const float *a = ap + (size_t)i * rs + (size_t)(pc / 2) * cs;
+                float *c = g->C + (size_t)i * ldc + j;
+                mr = bft__gemm_small_rows(M - i);
+                if (nl == 32 && mr == 12) bft__gemm_tile_bf16(12, kpc, a, rs, cs, bp, c, ldc, g->alpha, beta, bias);
+                else if (nl == 32 && mr == 8) bft__gemm_tile_bf16(8, kpc, a, rs, cs, bp, c, ldc, g->alpha, beta, bias);
+                else {
+                    bft__gemm_pack_bf16(transA ? g->A + (size_t)pc * lda + i : g->A + (size_t)i * lda + pc, lda, transA,
+                                        mr, kc, 12, ep, NULL);
+                    bft__gemm_edge(g->kn, kpc, ep, bp, c, ldc, mr, nl, g->alpha, beta, bias);
+                }
+                if (last && g->epi) g->epi(g->ectx, c, ldc, i, j, mr, nl);
             }
         }
     }
 }
 __attribute__((target("avx512f,avx512bw,avx512bf16")))
-static void bft__gemm_small_bf16(const bft__gemm_kernel_info *kn, int transA, int transB, int M, int N, int K,
-                                 float alpha, const float *A, size_t lda, const float *B, size_t ldb, float *ws,
-                                 float beta, float *C, size_t ldc)
+static void bft__gemm_small_bf16(const bft__gemm_args *g, int s0, int s1, float *ws)
 {
-    if (transA) bft__gemm_small_loops_bf16(kn, 1, transB, M, N, K, alpha, A, lda, B, ldb, ws, beta, C, ldc);
-    else bft__gemm_small_loops_bf16(kn, 0, transB, M, N, K, alpha, A, lda, B, ldb, ws, beta, C, ldc);
+    if (g->transA) bft__gemm_small_loops_bf16(g, 1, s0, s1, ws);
+    else bft__gemm_small_loops_bf16(g, 0, s0, s1, ws);
+}
+
+/* Thread tid of nt: an equal share of the slivers, with its own workspace. */
+static void bft__gemm_small_thread(const bft__gemm_args *g, int tid, int nt)
+{
+    const int ns = (g->N + 31) / 32;
+    float *ws = g->abuf + (size_t)tid * g->astride;
+    if (g->kn->pack == BFT__PACK_BF16) bft__gemm_small_bf16(g, ns * tid / nt, ns * (tid + 1) / nt, ws);
+    else bft__gemm_small_avx512(g, ns * tid / nt, ns * (tid + 1) / nt, ws);
 }
 #endif
 
@@ -5008,18 +5070,6 @@ static int bft__gemm_nq(const bft__gemm_kernel_info *kn, int M, int nc, int nt)
     return nq < ns ? nq : ns;
 }
 
-/* Do 12 rows lda floats apart fall on enough different L1 sets to be read in place? L1 sets
-   repeat every 4 KiB (64 sets of 64-byte lines), so rows whose stride is a multiple of 4 KiB
-   (lda = 3072: the FFN's intermediate) all land on one set, which holds 8-12 lines: the kernel's
-   12 row streams then evict each other and the B sliver on every step (a product with such an
-   A ran at 65-70% of peak in place, 85% packed). Needs the rows to cover 4+ sets. */
-static int bft__gemm_rows_spread(size_t lda)
-{
-    size_t a = (lda * sizeof(float)) % 4096, b = 4096, t;
-    while (a) { t = b % a; b = a; a = t; } /* b = gcd(stride mod 4 KiB, 4 KiB): rows repeat every 4096 / b */
-    return 4096 / b >= 4;
-}
-
 /* The work of thread `tid` of `nt`. Called by every thread of the team with the same arguments;
    nt == 1 runs everything without any OpenMP construct (safe inside the caller's parallel loop). */
 static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
@@ -5083,6 +5133,9 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
 /* Largest M and N that the one-thread small path takes (bft__gemm_small_avx512 and _bf16;
    attention's T is at most 512). */
 #define BFT__GEMM_SMALL 512
+/* Products with at most this many rows (and A not transposed) take the small path on any
+   number of threads (tests set it to 0 to compare with the blocked driver). */
+static int bft__gemm_few_rows = 256;
 
 /* Products with fewer multiply-adds than this run on one thread: below it, waking the team and
    the barriers cost about as much as the work (64^3 FMAs take ~1-2 us on one AVX-512 core). */
@@ -5160,18 +5213,32 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
 
     kn = bft__gemm_active(prec);
     nt = bft__gemm_threads(M, N, K);
+    g.kn = kn;
+    g.transA = transA != 0; g.transB = transB != 0;
+    g.M = M; g.N = N; g.K = K;
+    g.alpha = alpha; g.beta = beta;
+    g.A = A; g.B = B; g.C = C;
+    g.lda = (size_t)lda; g.ldb = (size_t)ldb; g.ldc = (size_t)ldc;
+    g.epi = epi; g.ectx = ectx;
+    g.bias = bias;
 #ifdef BFT__GEMM_X86
-    /* one thread, one K slice, no extras: attention's per-head products (bft__gemm_small_avx512,
-       bft__gemm_small_bf16) */
-    if ((kn->ukr == bft__gemm_ukr_avx512 ? prec == BFT_FP32 : kn->ukr == bft__gemm_ukr_avx512bf16) && nt == 1 &&
-        !bias && !epi && !asum && K <= kn->kc && M <= BFT__GEMM_SMALL && N <= BFT__GEMM_SMALL &&
-        (transA || kn->pack == BFT__PACK_BF16 || bft__gemm_rows_spread((size_t)lda))) {
-        const int bf = kn->pack == BFT__PACK_BF16;
-        mem = bft__gemm_workspace((bft__gemm_small_ws(bf, M, K) + 16) * sizeof(float));
+    /* The small path (bft__gemm_small_thread): attention's per-head products, on one thread from
+       the heads' parallel loop, and products of few rows (a short batch), their columns split
+       between the threads. */
+    if ((kn->ukr == bft__gemm_ukr_avx512 ? prec == BFT_FP32 : kn->ukr == bft__gemm_ukr_avx512bf16) && !asum &&
+        ((nt == 1 && K <= kn->kc && M <= BFT__GEMM_SMALL && N <= BFT__GEMM_SMALL) ||
+         (!transA && M <= bft__gemm_few_rows))) {
+        g.astride = (size_t)bft__gemm_round_up((int)bft__gemm_small_ws(kn, transA, (size_t)lda, M, K), 16);
+        mem = bft__gemm_workspace((g.astride * (size_t)nt + 16) * sizeof(float));
         if (mem) { /* else the blocked driver's fallback below */
-            float *ws = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
-            if (bf) bft__gemm_small_bf16(kn, transA, transB, M, N, K, alpha, A, (size_t)lda, B, (size_t)ldb, ws, beta, C, (size_t)ldc);
-            else bft__gemm_small_avx512(kn, transA, transB, M, N, K, alpha, A, (size_t)lda, B, (size_t)ldb, ws, beta, C, (size_t)ldc);
+            g.abuf = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
+#ifdef _OPENMP
+            if (nt > 1) {
+                BFT__OMP(parallel num_threads(nt))
+                bft__gemm_small_thread(&g, omp_get_thread_num(), omp_get_num_threads());
+            } else
+#endif
+                bft__gemm_small_thread(&g, 0, 1);
             return 0;
         }
     }
@@ -5201,15 +5268,7 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
     g.abuf = g.bbuf[0] + (size_t)nbbuf * bsize;
     g.next = (int *)(g.abuf + g.astride * (size_t)nt);
     memset(g.next, 0, 2 * nslices * sizeof(int));
-    g.kn = kn;
-    g.transA = transA != 0; g.transB = transB != 0;
-    g.M = M; g.N = N; g.K = K;
-    g.alpha = alpha; g.beta = beta;
-    g.A = A; g.B = B; g.C = C;
-    g.lda = (size_t)lda; g.ldb = (size_t)ldb; g.ldc = (size_t)ldc;
-    g.epi = epi; g.ectx = ectx;
     g.asum = asum;
-    g.bias = bias;
 
 #ifdef _OPENMP
     if (nt > 1) {

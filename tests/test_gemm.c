@@ -396,6 +396,56 @@ static void test_gemm_bias(void)
     }
 }
 
+/* An epilogue whose result depends on where the tile is: a call at the wrong place, a missed
+   one or a repeated one changes C. */
+static void few_rows_epi(const void *ctx, float *c, size_t ldc, int r0, int c0, int mr, int nr)
+{
+    int i, j;
+    (void)ctx;
+    for (i = 0; i < mr; i++)
+        for (j = 0; j < nr; j++) c[(size_t)i * ldc + j] = c[(size_t)i * ldc + j] * 0.5f + 0.01f * (float)(r0 + i) - 0.001f * (float)(c0 + j);
+}
+
+/* Products of few rows (a short batch) take the small path on every thread count, their columns
+   split between the threads (bft__gemm_small_thread): bitwise what the blocked driver gives, with
+   a bias and an epilogue, K cut into the driver's slices (1600 > KC), every tile height. */
+static void test_gemm_few_rows(void)
+{
+    static const int Ms[] = { 1, 5, 8, 12, 16, 20, 28, 44, 96, 256 }, Ns[] = { 33, 768 }, Ks[] = { 300, 1600 };
+    int mi, ni, ki, tb, nt, saved = max_threads(), n_case = 0;
+    const int few = bft__gemm_few_rows;
+    for (mi = 0; mi < (int)(sizeof Ms / sizeof Ms[0]); mi++)
+        for (ni = 0; ni < 2; ni++)
+            for (ki = 0; ki < 2; ki++)
+                for (tb = 0; tb < 2; tb++, n_case++) {
+                    const int M = Ms[mi], N = Ns[ni], K = Ks[ki], lda = K + 3, ldb = (tb ? K : N) + 1, ldc = N + 2;
+                    const float beta = n_case % 2 ? 1.0f : 0.0f;
+                    float *A = operand(M, K, lda), *B = operand(tb ? N : K, tb ? K : N, ldb);
+                    float *C0 = operand(M, N, ldc), *bias = operand(1, N, N), *ref = NULL;
+                    const size_t n = (size_t)M * (size_t)ldc;
+                    int blocked;
+                    for (nt = 1; nt <= 2; nt++) {
+                        if (!use_threads(nt)) break;
+                        for (blocked = 1; blocked >= 0; blocked--) {
+                            float *C = (float *)malloc(n * sizeof(float));
+                            memcpy(C, C0, n * sizeof(float));
+                            bft__gemm_few_rows = blocked ? 0 : few;
+                            bft__gemm_run(cur_prec, 0, tb, M, N, K, 0.75f, A, lda, B, ldb, beta, C, ldc, n_case % 3 ? bias : NULL,
+                                          n_case % 4 < 2 ? few_rows_epi : NULL, NULL, NULL);
+                            if (!ref) ref = C;
+                            else {
+                                CHECK(memcmp(C, ref, n * sizeof(float)) == 0, "%s: %dx%dx%d tb=%d, %d threads, %s: differs from the blocked driver on 1 thread",
+                                      cur_kernel, M, N, K, tb, nt, blocked ? "blocked" : "small path");
+                                free(C);
+                            }
+                        }
+                    }
+                    bft__gemm_few_rows = few;
+                    use_threads(saved);
+                    free(A); free(B); free(C0); free(bias); free(ref);
+                }
+}
+
 /* The reference itself (used as the fallback when packing buffers cannot be allocated). */
 static void test_gemm_reference(void)
 {
@@ -518,6 +568,7 @@ int main(void)
             RUN_KERNEL_TEST(test_gemm_threads, kname);
             RUN_KERNEL_TEST(test_gemm_lane_sums, kname);
             RUN_KERNEL_TEST(test_gemm_bias, kname);
+            RUN_KERNEL_TEST(test_gemm_few_rows, kname);
         }
     }
     cur_prec = BFT_FP32;

@@ -4,7 +4,9 @@
    training step = zero_grad + forward + backward + clip_grad_norm + AdamW; median of 5 steps
    after 3 warm-up steps.
 
-       build/bench train_base|train_mrpc|train_mrpc_bf16|train_base_bf16|infer_base|infer_base_bf16|train_mini [threads]
+       build/bench train_base|train_mrpc|train_mrpc_bf16|train_base_bf16|infer_base|infer_base_bf16|infer_one|infer_one_bf16|train_mini [threads]
+
+   infer_one: one pair of 128 tokens (a single request's latency: products of 128 rows).
 */
 #define BERTFT_IMPLEMENTATION
 #include "../bertft.h"
@@ -38,6 +40,9 @@ int main(int argc, char **argv)
         T = 79;
     } else if (!strcmp(name, "infer_base") || !strcmp(name, "infer_base_bf16")) {
         train = 0;
+    } else if (!strcmp(name, "infer_one") || !strcmp(name, "infer_one_bf16")) {
+        train = 0;
+        B = 1;
     } else if (strcmp(name, "train_base") != 0 && strcmp(name, "train_base_bf16") != 0) {
         fprintf(stderr, "bench: unknown case %s\n", name);
         return 2;

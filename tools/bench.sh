@@ -6,7 +6,7 @@
 set -u
 cd "$(dirname "$0")/.."
 threads=${BENCH_THREADS:-$(nproc)}
-cases=${BENCH_CASES:-"train_base train_mrpc train_base_bf16 train_mrpc_bf16 infer_base infer_base_bf16 train_mini"}
+cases=${BENCH_CASES:-"train_base train_mrpc train_base_bf16 train_mrpc_bf16 infer_base infer_base_bf16 infer_one infer_one_bf16 train_mini"}
 have_torch=0
 /usr/bin/python3 -c 'import torch' 2>/dev/null && have_torch=1
 if [ $have_torch = 1 ] && ! readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null | grep -qi openblas; then

@@ -6,7 +6,7 @@
              -k  force a kernel (avx512, avx2, neon, scalar); default: the automatic choice
              -r  timed repetitions per shape and pass (default 10, after one warm-up)
              -n  passes over the whole list of shapes (default 3); each shape keeps its best time
-             -m  only this M (default: 4096 and 2528)
+             -m  only this M (default: 4096, 2528, 128 and 16)
    Threads: OMP_NUM_THREADS (default: all cores).
 
    First it measures the peak: a loop of independent FMAs on registers only, with the vector
@@ -18,7 +18,12 @@
       forward  Y[M,out]  = X[M,in] . W[out,in]^T          bft_sgemm(0, 1, ...)
       dX       dX[M,in]  = dY[M,out] . W[out,in]          bft_sgemm(0, 0, ...)
       dW       dW[out,in] += dY[M,out]^T . X[M,in]        bft_sgemm(1, 0, ..., beta = 1)
-   and then attention's six products for one (batch, head) at T = 128 (the K = 64 and N = 64
+   M = 4096 and 2528 are training batches (32 x 128, and 32 x 79: MRPC's padded length); 128 and
+   16 one request at inference (a pair of 128 tokens, a short one), whose forward and dX take the
+   small path (few rows against a whole weight). Small products repeat 512 / M times as often. The
+   weight is the same in every repetition, so at M = 16 it comes from L3, as in a model's forward
+   it does not (build/bench infer_one times that).
+   And then attention's six products for one (batch, head) at T = 128 (the K = 64 and N = 64
    shapes), run as the model runs them: one thread per head, all threads busy (time_heads). */
 #define BERTFT_IMPLEMENTATION
 #include "../bertft.h"
@@ -230,8 +235,8 @@ int main(int argc, char **argv)
     static const int layers[][2] = { { 768, 768 }, { 768, 3072 }, { 3072, 768 }, { 768, 2304 } };
     static const char *const names[] = { "attn out 768->768", "ffn in 768->3072", "ffn out 3072->768",
                                          "qkv 768->2304" };
-    int Ms[2] = { 4096, 2528 }, nM = 2, reps = 10, passes = 3, nt = 1, i, l, m, p, pass;
-    double best[2][4][3] = { { { 0 } } }, ref[2][4] = { { 0 } };
+    int Ms[4] = { 4096, 2528, 128, 16 }, nM = 4, reps = 10, passes = 3, nt = 1, i, l, m, p, pass;
+    double best[4][4][3] = { { { 0 } } }, ref[4][4] = { { 0 } };
     const char *kernel = NULL;
     bft_precision prec = BFT_FP32;
     const char *kname;
@@ -288,8 +293,9 @@ int main(int argc, char **argv)
                 if (pk > ref[m][l]) ref[m][l] = pk;
                 for (p = 0; p < 3; p++) {
                     const int M = Ms[m], in = layers[l][0], out = layers[l][1];
+                    const int rr = M >= 512 ? reps : reps * (512 / M);
                     int r;
-                    for (r = 0; r <= reps; r++) { /* r == 0 is the warm-up */
+                    for (r = 0; r <= rr; r++) { /* r == 0 is the warm-up */
                         double t0 = now(), t;
                         if (p == 0) bft_gemm(prec, 0, 1, M, out, in, 1.0f, X, in, W, in, 0.0f, Y, out);
                         else if (p == 1) bft_gemm(prec, 0, 0, M, in, out, 1.0f, Y, out, W, in, 0.0f, dX, in);

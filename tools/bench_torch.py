@@ -5,7 +5,7 @@ The model is tools/make_reference.py's BertForSequenceClassification (HF's eager
 init); a training step is forward + backward + clip_grad_norm_ + AdamW + zero_grad, dropout on.
 Median of 5 steps after 3 warm-up steps, as the speed issue measures PyTorch.
 
-    /usr/bin/python3 tools/bench_torch.py train_base|train_mrpc|train_mrpc_bf16|train_base_bf16|infer_base|infer_base_bf16|train_mini
+    /usr/bin/python3 tools/bench_torch.py train_base|train_mrpc|train_mrpc_bf16|train_base_bf16|infer_base|infer_base_bf16|infer_one|infer_one_bf16|train_mini
 """
 import os
 import resource
@@ -30,6 +30,8 @@ CASES = {  # config, batch, seq, train, bf16
     "train_base_bf16": (BASE, 32, 128, True, True),
     "infer_base": (BASE, 32, 128, False, False),
     "infer_base_bf16": (BASE, 32, 128, False, True),
+    "infer_one": (BASE, 1, 128, False, False),
+    "infer_one_bf16": (BASE, 1, 128, False, True),
     "train_mini": (MINI, 32, 128, True, False),
 }
 
