@@ -4810,10 +4810,18 @@ static int bft__gemm_rows_spread(size_t lda)
     return 4096 / b >= 4;
 }
 
-/* ---- small products on one thread: attention's per-head products -------------------------------
-   A T x T block of probabilities times a head's D columns of V, and the like (T = 128, D = 64 at
-   the longest padding): the blocked driver's packs, its edge tiles through a scratch tile and its
-   bookkeeping cost about a fifth of such a product. Here whole tiles read A where it lies in
+/* ---- small products: attention's per-head products, and few rows --------------------------------
+   Two kinds of product where the blocked driver's packing is most of the cost:
+   - attention's per-head products, on one thread each: a T x T block of probabilities times a
+     head's D columns of V, and the like (T = 128, D = 64 at the longest padding). The driver's
+     packs, its edge tiles through a scratch tile and its bookkeeping cost about a fifth of such a
+     product.
+   - products of few rows (M <= 256: one request at inference, a short batch): a whole weight
+     against a few rows of activations. The driver packed the whole weight and waited on a
+     barrier before any tile ran: 2-4x slower at M = 16-48 than here, where the threads split the
+     columns and each fetches only its own slivers, between its tiles. K is cut into the driver's
+     slices, so here too results do not depend on which path ran.
+   Here whole tiles read A where it lies in
    either orientation (op(A) row i at depth k: A[i * lda + k], or A[k * lda + i] when transposed),
    and a non-transposed B too (its rows ldb apart); a transposed B (the scores' K^T) is packed one
    K x 32 sliver at a time. Tiles of 12 rows, and of 8 (the last of T = 128's rows), are the
