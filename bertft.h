@@ -5221,6 +5221,7 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
 
     kn = bft__gemm_active(prec);
     nt = bft__gemm_threads(M, N, K);
+    memset(&g, 0, sizeof g);
     g.kn = kn;
     g.transA = transA != 0; g.transB = transB != 0;
     g.M = M; g.N = N; g.K = K;
@@ -5236,7 +5237,7 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
     if ((kn->ukr == bft__gemm_ukr_avx512 ? prec == BFT_FP32 : kn->ukr == bft__gemm_ukr_avx512bf16) && !asum &&
         ((nt == 1 && K <= kn->kc && M <= BFT__GEMM_SMALL && N <= BFT__GEMM_SMALL) ||
          (!transA && M <= bft__gemm_few_rows))) {
-        g.astride = (size_t)bft__gemm_round_up((int)bft__gemm_small_ws(kn, transA, (size_t)lda, M, K), 16);
+        g.astride = (bft__gemm_small_ws(kn, transA, (size_t)lda, M, K) + 15) & ~(size_t)15;
         mem = bft__gemm_workspace((g.astride * (size_t)nt + 16) * sizeof(float));
         if (mem) { /* else the blocked driver's fallback below */
             g.abuf = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
