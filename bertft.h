@@ -5187,6 +5187,20 @@ static void *bft__gemm_workspace(size_t bytes)
     return bft__gemm_ws;
 }
 
+/* Run fn(g, tid, team size) on nt threads; nt == 1 runs it on the caller without any OpenMP
+   construct (safe inside the caller's parallel loop). */
+static void bft__gemm_team(void (*fn)(const bft__gemm_args *, int, int), const bft__gemm_args *g, int nt)
+{
+#ifdef _OPENMP
+    if (nt > 1) {
+        BFT__OMP(parallel num_threads(nt))
+        fn(g, omp_get_thread_num(), omp_get_num_threads());
+        return;
+    }
+#endif
+    fn(g, 0, 1);
+}
+
 /* C[i][j] + bias[j] for a whole M x N block (the paths that do not run the micro-kernels). */
 static void bft__gemm_add_bias(int M, int N, const float *bias, float *C, size_t ldc)
 {
@@ -5241,13 +5255,7 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
         mem = bft__gemm_workspace((g.astride * (size_t)nt + 16) * sizeof(float));
         if (mem) { /* else the blocked driver's fallback below */
             g.abuf = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
-#ifdef _OPENMP
-            if (nt > 1) {
-                BFT__OMP(parallel num_threads(nt))
-                bft__gemm_small_thread(&g, omp_get_thread_num(), omp_get_num_threads());
-            } else
-#endif
-                bft__gemm_small_thread(&g, 0, 1);
+            bft__gemm_team(bft__gemm_small_thread, &g, nt);
             return 0;
         }
     }
@@ -5279,13 +5287,7 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
     memset(g.next, 0, 2 * nslices * sizeof(int));
     g.asum = asum;
 
-#ifdef _OPENMP
-    if (nt > 1) {
-        BFT__OMP(parallel num_threads(nt))
-        bft__gemm_thread(&g, omp_get_thread_num(), omp_get_num_threads());
-    } else
-#endif
-        bft__gemm_thread(&g, 0, 1);
+    bft__gemm_team(bft__gemm_thread, &g, nt);
     return asum != NULL;
 }
 
