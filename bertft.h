@@ -365,6 +365,11 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale);
 BERTFT_DEF void bft_zero_grad(bft_model *m);
 /* Scale grads as torch.nn.utils.clip_grad_norm_(max_norm); returns the total norm before clipping. */
 BERTFT_DEF bft_result bft_clip_grad_norm(bft_model *m, float max_norm, float *total_norm);
+/* The same norm and clipping factor without scaling the grads: *coef = max_norm / (norm + 1e-6)
+   when that is below 1, else 1. bft_adamw_step_scaled(o, m, lr, coef) then gives the parameters
+   and optimizer state that bft_clip_grad_norm + bft_adamw_step give, bit for bit, with one pass
+   over the gradients fewer (the trainer's step does this; the grads are left unscaled). */
+BERTFT_DEF bft_result bft_clip_grad_norm_coef(bft_model *m, float max_norm, float *total_norm, float *coef);
 
 /* ------------------------------------------------------------------------------------------ */
 /* 6. Optimizer: torch.optim.AdamW with HF's parameter groups, and HF's LR schedules           */
@@ -380,6 +385,9 @@ BERTFT_DEF bft_result bft_adamw_init(bft_adamw *o, const bft_model *m, float lr,
                                      float beta2, float eps, float weight_decay);
 /* One update with learning rate `lr` (the scheduler's value for this step). */
 BERTFT_DEF void bft_adamw_step(bft_adamw *o, bft_model *m, double lr);
+/* The same update with every gradient multiplied by grad_scale first (in float, as
+   bft_clip_grad_norm scales them): see bft_clip_grad_norm_coef. */
+BERTFT_DEF void bft_adamw_step_scaled(bft_adamw *o, bft_model *m, double lr, float grad_scale);
 BERTFT_DEF void bft_adamw_free(bft_adamw *o);
 
 typedef enum bft_schedule { BFT_SCHED_LINEAR = 0, BFT_SCHED_CONSTANT = 1,
@@ -6574,10 +6582,11 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
     return BFT_OK;
 }
 
-BERTFT_DEF bft_result bft_clip_grad_norm(bft_model *m, float max_norm, float *total_norm)
+BERTFT_DEF bft_result bft_clip_grad_norm_coef(bft_model *m, float max_norm, float *total_norm, float *coef)
 {
     double s = 0;
-    float norm, coef;
+    float norm, c;
+    *coef = 1.0f;
     if (!m->grads) { if (total_norm) *total_norm = 0; return BFT_OK; }
     /* fixed-size chunks summed in order: the same result for any thread count */
     {
@@ -6609,13 +6618,21 @@ BERTFT_DEF bft_result bft_clip_grad_norm(bft_model *m, float max_norm, float *to
     if (norm != norm || norm > FLT_MAX)
         return bft__fail(BFT_ERR_NUMERIC, "gradient norm is %s", norm != norm ? "NaN" : "infinite");
     /* torch: clip_coef = max_norm / (total_norm + 1e-6), applied when < 1 */
-    coef = max_norm / (norm + 1e-6f);
-    if (coef < 1.0f) {
+    c = max_norm / (norm + 1e-6f);
+    if (c < 1.0f) *coef = c;
+    return BFT_OK;
+}
+
+BERTFT_DEF bft_result bft_clip_grad_norm(bft_model *m, float max_norm, float *total_norm)
+{
+    float coef;
+    bft_result r = bft_clip_grad_norm_coef(m, max_norm, total_norm, &coef);
+    if (r == BFT_OK && coef < 1.0f) {
         long long n = (long long)m->num_params, j;
         BFT__OMP(parallel for schedule(static) if (n > 65536))
         for (j = 0; j < n; j++) m->grads[j] *= coef;
     }
-    return BFT_OK;
+    return r;
 }
 
 BERTFT_DEF void bft_model_free(bft_model *m)
@@ -6665,16 +6682,16 @@ BERTFT_DEF bft_result bft_adamw_init(bft_adamw *o, const bft_model *m, float lr,
 /* The loop of bft_adamw_step in AVX-512: the same operations in the same order, no FMA (sqrt
    and division are correctly rounded in both), so the same bits. */
 __attribute__((target("avx512f")))
-static void bft__adamw16(float *p, const float *g, float *mm, float *vv, int n, float decay, float b1, float b2,
-                         float eps, float step_size, float bc2s)
+static void bft__adamw16(float *p, const float *g, float *mm, float *vv, int n, float gs, float decay, float b1,
+                         float b2, float eps, float step_size, float bc2s)
 {
     const __m512 vd = _mm512_set1_ps(decay), vb1 = _mm512_set1_ps(b1), vb2 = _mm512_set1_ps(b2);
     const __m512 c1 = _mm512_set1_ps(1.0f - b1), c2 = _mm512_set1_ps(1.0f - b2), ve = _mm512_set1_ps(eps);
-    const __m512 vs = _mm512_set1_ps(step_size), vc = _mm512_set1_ps(bc2s);
+    const __m512 vs = _mm512_set1_ps(step_size), vc = _mm512_set1_ps(bc2s), vg = _mm512_set1_ps(gs);
     int i;
     for (i = 0; i < n; i += 16) {
         const __mmask16 lm = bft__mask16(n - i);
-        const __m512 gi = _mm512_maskz_loadu_ps(lm, g + i);
+        const __m512 gi = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, g + i), vg);
         __m512 pi = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, p + i), vd);
         __m512 mi = _mm512_add_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(lm, mm + i), vb1), _mm512_mul_ps(gi, c1));
         __m512 vi = _mm512_add_ps(_mm512_mul_ps(_mm512_maskz_loadu_ps(lm, vv + i), vb2),
@@ -6688,7 +6705,11 @@ static void bft__adamw16(float *p, const float *g, float *mm, float *vv, int n, 
 }
 #endif
 
-BERTFT_DEF void bft_adamw_step(bft_adamw *o, bft_model *m, double lr)
+BERTFT_DEF void bft_adamw_step(bft_adamw *o, bft_model *m, double lr) { bft_adamw_step_scaled(o, m, lr, 1.0f); }
+
+/* The gradient is scaled as it is read (x 1 is exact): the pass bft_clip_grad_norm would make
+   over all gradients to scale them, 2 x 4 bytes per parameter, is saved. */
+BERTFT_DEF void bft_adamw_step_scaled(bft_adamw *o, bft_model *m, double lr, float grad_scale)
 {
     int k, simd = bft__cpu_avx512();
     (void)simd;
@@ -6708,12 +6729,12 @@ BERTFT_DEF void bft_adamw_step(bft_adamw *o, bft_model *m, double lr)
             long long i = c * 4096, i1 = i + 4096 < n ? i + 4096 : n;
 #ifdef BFT__GEMM_X86
             if (simd) {
-                bft__adamw16(p + i, g + i, mm + i, vv + i, (int)(i1 - i), decay, b1, b2, eps, step_size, bc2s);
+                bft__adamw16(p + i, g + i, mm + i, vv + i, (int)(i1 - i), grad_scale, decay, b1, b2, eps, step_size, bc2s);
                 continue;
             }
 #endif
             for (; i < i1; i++) {
-                float gi = g[i];
+                float gi = g[i] * grad_scale;
                 p[i] *= decay;
                 mm[i] = mm[i] * b1 + gi * (1.0f - b1);
                 vv[i] = vv[i] * b2 + gi * gi * (1.0f - b2);
@@ -8741,16 +8762,19 @@ static bft_result bft__step_zero_grad(bft_trainer *t)
     bft_zero_grad(t->model);
     return BFT_OK;
 }
-static bft_result bft__step_clip(bft_trainer *t, float max_norm, float *norm)
+/* On the CPU the clipping factor goes to AdamW (*coef) instead of into the grads: the same
+   update, one pass over the gradients fewer. A device clips its own copy (*coef = 1). */
+static bft_result bft__step_clip(bft_trainer *t, float max_norm, float *norm, float *coef)
 {
     const bft_device *d = t->args.device;
-    return d ? d->clip_grad_norm(d->ctx, t->model, max_norm, norm) : bft_clip_grad_norm(t->model, max_norm, norm);
+    *coef = 1.0f;
+    return d ? d->clip_grad_norm(d->ctx, t->model, max_norm, norm) : bft_clip_grad_norm_coef(t->model, max_norm, norm, coef);
 }
-static bft_result bft__step_adamw(bft_trainer *t, double lr)
+static bft_result bft__step_adamw(bft_trainer *t, double lr, float coef)
 {
     const bft_device *d = t->args.device;
     if (d) return d->adamw_step(d->ctx, t->model, &t->opt, lr);
-    bft_adamw_step(&t->opt, t->model, lr);
+    bft_adamw_step_scaled(&t->opt, t->model, lr, coef);
     return BFT_OK;
 }
 static bft_result bft__to_host(bft_trainer *t)
@@ -9309,7 +9333,7 @@ BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train
     bft_padded_batch pb;
     bft_result r = BFT_OK;
     double tr_loss = 0, total_loss = 0, step_loss = 0, non_emb;
-    float grad_norm = 0;
+    float grad_norm = 0, clip_coef = 1.0f;
     bft_metrics last_metrics;
     int have_metrics = 0, k;
     memset(&pb, 0, sizeof pb);
@@ -9414,13 +9438,13 @@ BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train
             if (!update_now) continue;
             micro_in_update = 0;
             /* clip, step, schedule (Trainer order); a non-finite loss or norm skips the update */
-            r = bft__step_clip(t, a->max_grad_norm > 0 ? (float)a->max_grad_norm : FLT_MAX, &grad_norm);
+            r = bft__step_clip(t, a->max_grad_norm > 0 ? (float)a->max_grad_norm : FLT_MAX, &grad_norm, &clip_coef);
             if (r == BFT_ERR_NUMERIC || !(step_loss == step_loss) || step_loss > DBL_MAX) {
                 bft__tlog(t, "warning: step %lld: loss %g, gradient norm %g: update skipped",
                           (long long)t->global_step + 1, step_loss, (double)grad_norm);
             } else if (r != BFT_OK ||
                        (r = bft__step_adamw(t, bft_lr_at(a->lr_scheduler_type, a->learning_rate, t->global_step,
-                                                         t->warmup, t->max_steps))) != BFT_OK) {
+                                                         t->warmup, t->max_steps), clip_coef)) != BFT_OK) {
                 goto done;
             }
             if ((r = bft__step_zero_grad(t)) != BFT_OK) goto done;

@@ -168,6 +168,56 @@ static void test_training_steps_parity(void)
     }
 }
 
+/* The trainer's step folds the clipping factor into AdamW (bft_clip_grad_norm_coef +
+   bft_adamw_step_scaled): the parameters and optimizer state must be bitwise those of
+   bft_clip_grad_norm + bft_adamw_step, clipping or not (sizes that leave partial vectors). */
+static void test_clip_folded_into_adamw(void)
+{
+    static const float max_norms[2] = {0.05f, 1e6f};
+    int32_t ids[2 * 7] = {5, 7, 9, 3, 2, 0, 1, 4, 11, 6, 0, 0, 0, 0};
+    int32_t types[2 * 7] = {0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 0};
+    int32_t mask[2 * 7] = {1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 0, 0, 0, 0};
+    float labels[2] = {1, 0};
+    bft_batch b = {2, 7, ids, types, mask, labels};
+    int v, s;
+    for (v = 0; v < 2; v++) {
+        bft_config c;
+        bft_model *m[2];
+        bft_adamw o[2];
+        int k, clipped = 0;
+        bft_config_default(&c);
+        c.vocab_size = 13; c.hidden_size = 20; c.num_hidden_layers = 2; c.num_attention_heads = 2;
+        c.intermediate_size = 37; c.max_position_embeddings = 8; c.initializer_range = 0.5f;
+        for (k = 0; k < 2; k++) {
+            CHECK_OK(bft_model_create(&m[k], &c, 11));
+            CHECK_OK(bft_adamw_init(&o[k], m[k], 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f));
+        }
+        for (s = 0; s < 3; s++) {
+            float norm[2], coef;
+            for (k = 0; k < 2; k++) {
+                bft_zero_grad(m[k]);
+                bft_model_seed(m[k], 3 + (uint64_t)s);
+                CHECK_OK(bft_forward(m[k], &b, 1));
+                CHECK_OK(bft_backward(m[k]));
+            }
+            CHECK_OK(bft_clip_grad_norm(m[0], max_norms[v], &norm[0]));
+            bft_adamw_step(&o[0], m[0], 1e-3);
+            CHECK_OK(bft_clip_grad_norm_coef(m[1], max_norms[v], &norm[1], &coef));
+            bft_adamw_step_scaled(&o[1], m[1], 1e-3, coef);
+            CHECK(norm[0] == norm[1], "norms %.9g vs %.9g", norm[0], norm[1]);
+            clipped += coef < 1.0f;
+        }
+        CHECK(clipped == (v == 0 ? 3 : 0), "max_norm %g: clipped %d of 3 steps", max_norms[v], clipped);
+        CHECK(memcmp(m[0]->params, m[1]->params, sizeof(float) * m[0]->num_params) == 0, "max_norm %g: params differ", max_norms[v]);
+        CHECK(memcmp(o[0].m, o[1].m, sizeof(float) * o[0].n) == 0 && memcmp(o[0].v, o[1].v, sizeof(float) * o[0].n) == 0,
+              "max_norm %g: optimizer state differs", max_norms[v]);
+        for (k = 0; k < 2; k++) {
+            bft_adamw_free(&o[k]);
+            bft_model_free(m[k]);
+        }
+    }
+}
+
 /* Central finite differences of the loss against the hand-written backward, on a tiny model in
    float: an independent check of the backward that does not rely on PyTorch. The second pass has
    every dropout on (the masks repeat exactly when the model is reseeded before each forward). */
@@ -584,6 +634,7 @@ int main(void)
 {
     RUN_TEST(test_forward_backward_parity);
     RUN_TEST(test_training_steps_parity);
+    RUN_TEST(test_clip_folded_into_adamw);
     RUN_TEST(test_finite_differences);
     RUN_TEST(test_threads_and_dropout);
     RUN_TEST(test_dropout_rate);

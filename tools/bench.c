@@ -1,7 +1,8 @@
 /* tools/bench.c - bertft's side of `make bench`: one case per run, printed as one line
        CASE seconds_per_step tokens_per_s peak_rss_mb gflops
    The same cases as tools/bench_torch.py: random-init BERT-base / BERT-mini, dropout on, a
-   training step = zero_grad + forward + backward + clip_grad_norm + AdamW; median of 5 steps
+   training step = zero_grad + forward + backward + clip_grad_norm + AdamW (as the trainer runs
+   them: the clipping factor applied inside AdamW); median of 5 steps
    after 3 warm-up steps.
 
        build/bench train_base|train_mrpc|train_mrpc_bf16|train_base_bf16|infer_base|infer_base_bf16|infer_one|infer_one_bf16|train_mini [threads]
@@ -70,13 +71,15 @@ int main(int argc, char **argv)
         bft_batch b = {B, T, ids, types, mask, labels};
         double t0 = bft__now();
         if (train) {
-            float norm;
+            float norm, coef;
             bft_zero_grad(m);
-            if (bft_forward(m, &b, 1) != BFT_OK || bft_backward(m) != BFT_OK || bft_clip_grad_norm(m, 1.0f, &norm) != BFT_OK) {
+            /* the trainer's step: clipping folded into AdamW (bft_clip_grad_norm_coef) */
+            if (bft_forward(m, &b, 1) != BFT_OK || bft_backward(m) != BFT_OK ||
+                bft_clip_grad_norm_coef(m, 1.0f, &norm, &coef) != BFT_OK) {
                 fprintf(stderr, "bench: %s\n", bft_last_error());
                 return 1;
             }
-            bft_adamw_step(&opt, m, 2e-5);
+            bft_adamw_step_scaled(&opt, m, 2e-5, coef);
         } else if (bft_forward(m, &b, 0) != BFT_OK) {
             fprintf(stderr, "bench: %s\n", bft_last_error());
             return 1;
