@@ -5553,7 +5553,8 @@ static void bft__layernorm_fwd(float *out, float *mean, float *rstd, float *x, c
 
 #ifdef BFT__GEMM_X86
 __attribute__((target("avx512f")))
-static void bft__layernorm_bwd_row16(float *o, const float *d, const float *xr, const float *w, float m, float r, int C)
+static void bft__layernorm_bwd_row16(float *o, const float *d, const float *xr, const float *w, float m, float r, int C,
+                                     float *pw, float *pb)
 {
     __m512d g0 = _mm512_setzero_pd(), g1 = _mm512_setzero_pd(), x0 = _mm512_setzero_pd(), x1 = _mm512_setzero_pd();
     const __m512 mv = _mm512_set1_ps(m), rv = _mm512_set1_ps(r);
@@ -5561,9 +5562,12 @@ static void bft__layernorm_bwd_row16(float *o, const float *d, const float *xr, 
     int c;
     for (c = 0; c < C; c += 16) {
         const __mmask16 lm = bft__mask16(C - c);
-        const __m512 g = _mm512_mul_ps(_mm512_maskz_loadu_ps(lm, d + c), _mm512_maskz_loadu_ps(lm, w + c));
+        const __m512 dv = _mm512_maskz_loadu_ps(lm, d + c), g = _mm512_mul_ps(dv, _mm512_maskz_loadu_ps(lm, w + c));
         const __m512 xh = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(lm, xr + c), mv), rv);
         const __m512d ga = bft__lo8d(g), gb = bft__hi8d(g), xa = bft__lo8d(xh), xb = bft__hi8d(xh);
+        /* the chunk's dw, db partial sums (bft__layernorm_bwd), in row order */
+        _mm512_mask_storeu_ps(pw + c, lm, _mm512_add_ps(_mm512_maskz_loadu_ps(lm, pw + c), _mm512_mul_ps(dv, xh)));
+        _mm512_mask_storeu_ps(pb + c, lm, _mm512_add_ps(_mm512_maskz_loadu_ps(lm, pb + c), dv));
         g0 = _mm512_add_pd(g0, ga);
         g1 = _mm512_add_pd(g1, gb);
         x0 = _mm512_add_pd(x0, _mm512_mul_pd(ga, xa)); /* masked lanes: g = 0 */
@@ -5579,70 +5583,62 @@ static void bft__layernorm_bwd_row16(float *o, const float *d, const float *xr, 
     }
 }
 
-/* dw[0:nc] += sum_n dout[n] xhat[n], db[0:nc] += sum_n dout[n], for nc <= 16 columns (row stride C) */
-__attribute__((target("avx512f")))
-static void bft__layernorm_dwb16(float *dw, float *db, const float *dout, const float *x, const float *mean,
-                                 const float *rstd, int N, int C, int nc)
-{
-    const __mmask16 lm = bft__mask16(nc);
-    __m512 aw = _mm512_maskz_loadu_ps(lm, dw), ab = _mm512_maskz_loadu_ps(lm, db);
-    int n;
-    for (n = 0; n < N; n++) {
-        const __m512 d = _mm512_maskz_loadu_ps(lm, dout + (size_t)n * C);
-        const __m512 xh = _mm512_mul_ps(_mm512_sub_ps(_mm512_maskz_loadu_ps(lm, x + (size_t)n * C), _mm512_set1_ps(mean[n])),
-                                        _mm512_set1_ps(rstd[n]));
-        aw = _mm512_add_ps(aw, _mm512_mul_ps(d, xh));
-        ab = _mm512_add_ps(ab, d);
-    }
-    _mm512_mask_storeu_ps(dw, lm, aw);
-    _mm512_mask_storeu_ps(db, lm, ab);
-}
 #endif
 
 /* With xhat = (x - mean) * rstd and g = dout * w:
-   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), dw += sum dout * xhat, db += sum dout. */
+   dx = rstd * (g - mean(g) - xhat * mean(g * xhat)), dw += sum dout * xhat, db += sum dout.
+   dw and db are summed in the pass that makes dx, while each row is in L1: the rows in fixed
+   chunks of BFT__LN_CHUNK, a partial sum per chunk in row order, then the partial sums added in
+   chunk order. The chunks do not depend on the thread count, so neither do the bits. (A second
+   pass down the columns of dout and x took longer than the dx pass.) part: scratch for
+   bft__ln_part_floats(N, C) floats. */
+#define BFT__LN_CHUNK 32
+BFT__INLINE size_t bft__ln_part_floats(int N, int C) { return 2 * (size_t)((N + BFT__LN_CHUNK - 1) / BFT__LN_CHUNK) * (size_t)C; }
 static void bft__layernorm_bwd(float *dx, float *dw, float *db, const float *dout, const float *x,
-                               const float *mean, const float *rstd, const float *w, int N, int C)
+                               const float *mean, const float *rstd, const float *w, int N, int C, float *part)
 {
-    int n, c0, simd = bft__cpu_avx512();
+    const int nch = (N + BFT__LN_CHUNK - 1) / BFT__LN_CHUNK;
+    int k, c0, simd = bft__cpu_avx512();
     (void)simd;
     BFT__OMP(parallel for schedule(static) if ((size_t)N * C > 32768))
-    for (n = 0; n < N; n++) {
-        const float *d = dout + (size_t)n * C, *xr = x + (size_t)n * C;
-        float *o = dx + (size_t)n * C;
-        float m = mean[n], r = rstd[n];
-        double sg = 0, sgx = 0;
-        float mg, mgx;
-        int c;
+    for (k = 0; k < nch; k++) {
+        float *pw = part + 2 * (size_t)k * (size_t)C, *pb = pw + C;
+        int n, n1 = (k + 1) * BFT__LN_CHUNK < N ? (k + 1) * BFT__LN_CHUNK : N;
+        memset(pw, 0, sizeof(float) * 2 * (size_t)C);
+        for (n = k * BFT__LN_CHUNK; n < n1; n++) {
+            const float *d = dout + (size_t)n * C, *xr = x + (size_t)n * C;
+            float *o = dx + (size_t)n * C;
+            float m = mean[n], r = rstd[n];
+            double sg = 0, sgx = 0;
+            float mg, mgx;
+            int c;
 #ifdef BFT__GEMM_X86
-        if (simd) {
-            bft__layernorm_bwd_row16(o, d, xr, w, m, r, C);
-            continue;
-        }
+            if (simd) {
+                bft__layernorm_bwd_row16(o, d, xr, w, m, r, C, pw, pb);
+                continue;
+            }
 #endif
-        for (c = 0; c < C; c++) {
-            float g = d[c] * w[c];
-            sg += g;
-            sgx += (double)g * ((xr[c] - m) * r);
+            for (c = 0; c < C; c++) {
+                float g = d[c] * w[c], xh = (xr[c] - m) * r;
+                sg += g;
+                sgx += (double)g * xh;
+                pw[c] += d[c] * xh;
+                pb[c] += d[c];
+            }
+            mg = (float)(sg / C);
+            mgx = (float)(sgx / C);
+            for (c = 0; c < C; c++) o[c] = r * (d[c] * w[c] - mg - (xr[c] - m) * r * mgx);
         }
-        mg = (float)(sg / C);
-        mgx = (float)(sgx / C);
-        for (c = 0; c < C; c++) o[c] = r * (d[c] * w[c] - mg - (xr[c] - m) * r * mgx);
     }
     BFT__OMP(parallel for schedule(static) if ((size_t)N * C > 32768))
-    for (c0 = 0; c0 < C; c0 += 16) {
-        int c1 = c0 + 16 < C ? c0 + 16 : C, n2, c;
-#ifdef BFT__GEMM_X86
-        if (simd) {
-            bft__layernorm_dwb16(dw + c0, db + c0, dout + c0, x + c0, mean, rstd, N, C, c1 - c0);
-            continue;
-        }
-#endif
-        for (n2 = 0; n2 < N; n2++) {
-            const float *d = dout + (size_t)n2 * C, *xr = x + (size_t)n2 * C;
+    for (c0 = 0; c0 < C; c0 += 64) {
+        const int c1 = c0 + 64 < C ? c0 + 64 : C;
+        int kk, c;
+        for (kk = 0; kk < nch; kk++) {
+            const float *pw = part + 2 * (size_t)kk * (size_t)C;
             for (c = c0; c < c1; c++) {
-                dw[c] += d[c] * ((xr[c] - mean[n2]) * rstd[n2]);
-                db[c] += d[c];
+                dw[c] += pw[c];
+                db[c] += pw[C + c];
             }
         }
     }
@@ -6539,7 +6535,9 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
         const float *dout;
         /* output LayerNorm; its input was ffn(ln1_out) + ln1_out. t1 = d(ln2_in) is both the
            residual's gradient and (through the dropout, into t2 when there is one) the FFN's */
-        bft__layernorm_bwd(t1, g->ln2_w, g->ln2_b, dh, v.ln2_in, v.ln2_mean, v.ln2_rstd, w->ln2_w, N, C);
+        /* the LayerNorms' scratch is dqkv: free until the attention backward fills it */
+        BERTFT_ASSERT(bft__ln_part_floats(N, C) <= (size_t)N * 3 * C);
+        bft__layernorm_bwd(t1, g->ln2_w, g->ln2_b, dh, v.ln2_in, v.ln2_mean, v.ln2_rstd, w->ln2_w, N, C, a->dqkv);
         dout = t1;
         if (drop && ph > 0) {
             bft__dropout_to(t2, t1, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 2], 0);
@@ -6552,7 +6550,7 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
         bft__linear_bwd(m->precision, t1, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I);
         /* attention output LayerNorm; its input was dropout(dense(ctx)) + x. t2 = d(ln1_in):
            the residual's gradient, and the attention output's (dropped into t1) */
-        bft__layernorm_bwd(t2, g->ln1_w, g->ln1_b, t1, v.ln1_in, v.ln1_mean, v.ln1_rstd, w->ln1_w, N, C);
+        bft__layernorm_bwd(t2, g->ln1_w, g->ln1_b, t1, v.ln1_in, v.ln1_mean, v.ln1_rstd, w->ln1_w, N, C, a->dqkv);
         dout = t2;
         if (drop && ph > 0) {
             bft__dropout_to(t1, t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 1], 0);
@@ -6576,7 +6574,8 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
 
     /* embeddings: dropout, LayerNorm, scatter into the tables */
     if (drop && ph > 0) bft__dropout(dh, (size_t)N * C, ph, a->drop_keys[0], 0);
-    bft__layernorm_bwd(t1, m->g.emb_ln_w, m->g.emb_ln_b, dh, a->emb_in, a->emb_mean, a->emb_rstd, m->p.emb_ln_w, N, C);
+    bft__layernorm_bwd(t1, m->g.emb_ln_w, m->g.emb_ln_b, dh, a->emb_in, a->emb_mean, a->emb_rstd, m->p.emb_ln_w, N, C,
+                       a->dqkv);
     bft__embed_bwd(m->g.word_emb, m->g.pos_emb, m->g.type_emb, t1, a->ids, a->types, B, T, C, c->pad_token_id);
     m->has_loss = 0; /* activations were overwritten as scratch: one backward per forward */
     return BFT_OK;

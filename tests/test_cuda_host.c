@@ -119,7 +119,9 @@ static void test_ref_layernorm(void)
         bft_cuda_ref_layernorm_fwd(o2, m2, r2, x, w, b, N, C, 1e-12f);
         CHECK(normrel(o2, o1, (size_t)N * C, &ma) < 1e-5, "N %d C %d: layernorm out rel %.3e", N, C, normrel(o2, o1, (size_t)N * C, NULL));
         CHECK(normrel(r2, r1, N, NULL) < 1e-5 && normrel(m2, m1, N, NULL) < 1e-6, "N %d C %d: mean/rstd", N, C);
-        bft__layernorm_bwd(dx1, dw1, db1, d, x, m1, r1, w, N, C);
+        float *lnp = rvec(bft__ln_part_floats(N, C), 1);
+        bft__layernorm_bwd(dx1, dw1, db1, d, x, m1, r1, w, N, C, lnp);
+        free(lnp);
         bft_cuda_ref_layernorm_bwd_dx(dx2, d, x, m2, r2, w, N, C);
         bft_cuda_ref_colsum(db2, dw2, part, d, x, m2, r2, N, C);
         CHECK(normrel(dx2, dx1, (size_t)N * C, NULL) < 1e-5, "N %d C %d: dx rel %.3e", N, C, normrel(dx2, dx1, (size_t)N * C, NULL));
