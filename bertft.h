@@ -6228,8 +6228,10 @@ struct bft_acts {
     float *ctx;                        /* [N, C] */
     float *ln1_in, *ln1_mean, *ln1_rstd, *ln1_out; /* [N,C] [N] [N] [N,C] */
     float *inter_pre;                  /* [N, I]: before GELU */
-    float *inter_act;                  /* [N, I], one buffer for all layers: GELU output, recomputed
-                                          in backward (saves L x N x I floats) */
+    float *inter_act;                  /* [N, I] GELU output: in fp32, one buffer for all layers,
+                                          recomputed in backward (saves L x N x I floats); in bf16
+                                          training, L of them (act_kept): see bft__acts_prepare */
+    int act_kept;
     float *ln2_in, *ln2_mean, *ln2_rstd; /* [N,C] [N] [N] */
     /* head */
     float *pool_in, *pooled, *cls_in;  /* [B, C] each */
@@ -6243,7 +6245,7 @@ struct bft_acts {
 /* One layer's slice of the per-layer arrays. */
 typedef struct bft__lacts {
     float *x, *qkv, *probs, *ctx, *ln1_in, *ln1_mean, *ln1_rstd, *ln1_out, *inter_pre, *ln2_in,
-        *ln2_mean, *ln2_rstd, *out;
+        *ln2_mean, *ln2_rstd, *out, *inter_act;
 } bft__lacts;
 
 static bft__lacts bft__layer_acts(const bft_acts *a, const bft_config *c, int l)
@@ -6262,6 +6264,7 @@ static bft__lacts bft__layer_acts(const bft_acts *a, const bft_config *c, int l)
     v.ln1_rstd = a->ln1_rstd + ul * N;
     v.ln1_out = a->ln1_out + ul * N * C;
     v.inter_pre = a->inter_pre + ul * N * I;
+    v.inter_act = a->inter_act + (a->act_kept ? (size_t)l : 0) * N * I;
     v.ln2_in = a->ln2_in + ul * N * C;
     v.ln2_mean = a->ln2_mean + ul * N;
     v.ln2_rstd = a->ln2_rstd + ul * N;
@@ -6269,7 +6272,7 @@ static bft__lacts bft__layer_acts(const bft_acts *a, const bft_config *c, int l)
 }
 
 /* Lay the arrays out in the arena (a == NULL: only count the floats needed). */
-static size_t bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, int threads, int keep)
+static size_t bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, int threads, int keep, int act_kept)
 {
     size_t N = (size_t)B * T, C = (size_t)c->hidden_size, I = (size_t)c->intermediate_size;
     size_t L = keep ? (size_t)c->num_hidden_layers : 1, NL = (size_t)c->num_labels;
@@ -6290,7 +6293,7 @@ static size_t bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, i
     BFT__F(probs, L * P);
     BFT__F(ctx, L * N * C);
     BFT__F(ln1_in, L * N * C); BFT__F(ln1_mean, L * N); BFT__F(ln1_rstd, L * N); BFT__F(ln1_out, L * N * C);
-    BFT__F(inter_pre, L * N * I); BFT__F(inter_act, N * I);
+    BFT__F(inter_pre, L * N * I); BFT__F(inter_act, (act_kept ? L : 1) * N * I);
     BFT__F(ln2_in, L * N * C); BFT__F(ln2_mean, L * N); BFT__F(ln2_rstd, L * N);
     BFT__F(pool_in, B * C); BFT__F(pooled, B * C); BFT__F(cls_in, B * C);
     BFT__F(logits, B * NL); BFT__F(dlogits, B * NL);
@@ -6303,18 +6306,22 @@ static size_t bft__acts_layout(bft_acts *a, const bft_config *c, int B, int T, i
     return f;
 }
 
+/* The GELU outputs of every layer are kept for backward in bf16 training only. Recomputing them
+   costs about 1% of a BERT-base step; keeping them costs L x N x I floats (600 MB at 32 x 128),
+   which fp32 training's peak RSS target (4.4 GB, the speed issue) has no room for. */
 static bft_result bft__acts_prepare(bft_model *m, int B, int T, int keep)
 {
     bft_acts *a = m->acts;
     size_t nf;
     int threads = bft_get_num_threads(), L = m->config.num_hidden_layers;
+    int act_kept = keep && m->precision == BFT_BF16;
     if (!a) {
         if (!(a = m->acts = BFT__NEW(bft_acts, 1))) return bft__fail(BFT_ERR_OOM, "out of memory");
     }
     if (!a->drop_keys) {
         if (!(a->drop_keys = BFT__NEW(uint64_t, 2 + 3 * L))) return bft__fail(BFT_ERR_OOM, "out of memory");
     }
-    nf = bft__acts_layout(NULL, &m->config, B, T, threads, keep);
+    nf = bft__acts_layout(NULL, &m->config, B, T, threads, keep, act_kept);
     if (nf > a->cap) {
         /* grow-only: the largest batch so far sets the size, later batches reuse it; nothing in
            it outlives a forward, so nothing is copied over */
@@ -6328,7 +6335,8 @@ static bft_result bft__acts_prepare(bft_model *m, int B, int T, int keep)
     a->T = T;
     a->keep = keep;
     a->scratch_threads = threads;
-    bft__acts_layout(a, &m->config, B, T, threads, keep);
+    a->act_kept = act_kept;
+    bft__acts_layout(a, &m->config, B, T, threads, keep, act_kept);
     return BFT_OK;
 }
 
@@ -6429,10 +6437,10 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
         bft__layernorm_fwd(v.ln1_out, v.ln1_mean, v.ln1_rstd, v.ln1_in, v.x, w->ln1_w, w->ln1_b, N, C, c->layer_norm_eps);
         /* feed-forward: dense -> GELU -> dense -> dropout -> + residual -> LayerNorm */
         bft__linear_fwd(m->precision, v.inter_pre, v.ln1_out, w->i_w, w->i_b, N, C, I);
-        bft__gelu_fwd(a->inter_act, v.inter_pre, (size_t)N * I);
+        bft__gelu_fwd(v.inter_act, v.inter_pre, (size_t)N * I);
         bft__lin_epi_init(&e, w->o_b, (size_t)C);
         if (bft__drop_key(m, ph, &lk[2])) { e.p_drop = ph; e.key = lk[2]; }
-        bft__linear_fwd_ex(m->precision, v.ln2_in, a->inter_act, w->o_w, N, I, C, &e);
+        bft__linear_fwd_ex(m->precision, v.ln2_in, v.inter_act, w->o_w, N, I, C, &e);
         bft__layernorm_fwd(v.out, v.ln2_mean, v.ln2_rstd, v.ln2_in, v.ln1_out, w->ln2_w, w->ln2_b, N, C, c->layer_norm_eps);
     }
 
@@ -6543,8 +6551,8 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
             bft__dropout_to(t2, t1, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 2], 0);
             dout = t2;
         }
-        bft__gelu_fwd(a->inter_act, v.inter_pre, (size_t)N * I);
-        bft__linear_bwd(m->precision, a->dinter, 0.0f, g->o_w, g->o_b, dout, a->inter_act, w->o_w, N, I, C);
+        if (!a->act_kept) bft__gelu_fwd(v.inter_act, v.inter_pre, (size_t)N * I);
+        bft__linear_bwd(m->precision, a->dinter, 0.0f, g->o_w, g->o_b, dout, v.inter_act, w->o_w, N, I, C);
         bft__gelu_bwd(a->dinter, v.inter_pre, a->dinter, (size_t)N * I);
         /* d(ln1_out) = residual (t1) + intermediate branch, added into t1 */
         bft__linear_bwd(m->precision, t1, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I);
