@@ -9,6 +9,11 @@ DATA=${1:-../shared/data}
 mkdir -p build
 ${CC:-cc} -O2 -std=c99 -o build/bench_tokenizer tools/bench_tokenizer.c -lm
 C_OUT=$(OMP_NUM_THREADS=1 build/bench_tokenizer "$DATA")
+if ! (cd tools && node -e "require('tokenizers')") >/dev/null 2>&1; then
+  echo "$C_OUT"
+  echo "HF tokenizers (npm) is not installed, so only bertft was timed: run \`cd tools && npm ci\` first"
+  exit 0
+fi
 HF_OUT=$(TOKENIZERS_PARALLELISM=false RAYON_NUM_THREADS=1 node tools/tokenizer_reference.js bench \
          --vocab "$DATA/vocab/bert-base-uncased.txt" --data "$DATA")
 echo "$C_OUT"
