@@ -3996,6 +3996,16 @@ BERTFT_DEF bft_result bft_tokenizer_save(const bft_tokenizer *t, const char *dir
 #if !defined(BERTFT_NO_SIMD) && defined(__x86_64__) && \
     (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 5))
 #define BFT__GEMM_X86 1
+#if defined(__GNUC__) && !defined(__clang__) && defined(__cplusplus)
+/* GCC 12's C++ front end reports "may be used uninitialized" inside its own AVX-512 headers (their
+   _mm512_undefined_*() placeholders) wherever those intrinsics are inlined: hundreds of false
+   positives, silenced from here to the end of the implementation in GCC C++ builds only (C
+   builds keep the warning for this code). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#define BFT__CXX_DIAG_PUSHED 1
+#endif
 #include <immintrin.h>
 #endif
 #if !defined(BERTFT_NO_SIMD) && defined(__aarch64__) && defined(__ARM_NEON)
@@ -5131,7 +5141,7 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
             if (nt > 1) { BFT__OMP(barrier) } /* B panel complete before anyone uses it */
             while ((item = bft__gemm_take(&next[1])) < n_ic * nq) {
                 const int q = item % nq;
-                int ic, mc;
+                int ic = 0, mc = 0;
                 const int s0 = (int)((long)ns * q / nq), s1 = (int)((long)ns * (q + 1) / nq);
                 const float *src;
                 bft__gemm_blocks(kn, g->M, nt, item / nq, &ic, &mc);
@@ -5213,6 +5223,8 @@ static void bft__gemm_team(void (*fn)(const bft__gemm_args *, int, int), const b
         fn(g, omp_get_thread_num(), omp_get_num_threads());
         return;
     }
+#else
+    (void)nt;
 #endif
     fn(g, 0, 1);
 }
@@ -5275,6 +5287,8 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
             return 0;
         }
     }
+#else
+    (void)bft__gemm_few_rows; /* no small path here */
 #endif
     /* one panel of columns and one column group: every A element is packed once */
     if (asum && (!transA || N > kn->nc || bft__gemm_nq(kn, M, N, nt) != 1)) asum = NULL;
@@ -9824,6 +9838,9 @@ BERTFT_DEF bft_result bft_tb_close(bft_tb *w)
     return r;
 }
 
+#ifdef BFT__CXX_DIAG_PUSHED
+#pragma GCC diagnostic pop
+#endif
 #endif /* BERTFT_IMPLEMENTATION_DONE */
 #endif /* BERTFT_IMPLEMENTATION */
 
