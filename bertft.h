@@ -3997,10 +3997,10 @@ BERTFT_DEF bft_result bft_tokenizer_save(const bft_tokenizer *t, const char *dir
     (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 5))
 #define BFT__GEMM_X86 1
 #if defined(__GNUC__) && !defined(__clang__) && defined(__cplusplus)
-/* GCC 12's C++ front end reports "may be used uninitialized" inside its own AVX-512 headers (their
-   _mm512_undefined_*() placeholders) wherever those intrinsics are inlined: hundreds of false
-   positives, silenced from here to the end of the implementation in GCC C++ builds only (C
-   builds keep the warning for this code). */
+/* GCC 12's C++ front end reports "may be used uninitialized" inside its own AVX-512 headers (they
+   build max/min/scalef/roundscale/srli/shuffles on _mm512_undefined_*() placeholders) wherever
+   those intrinsics are inlined: hundreds of false positives, silenced from here to the end of
+   the implementation in GCC C++ builds only (C builds keep the warning for this code). */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -5367,13 +5367,6 @@ static uint32_t bft__drop_threshold(float p)
 }
 
 #ifdef BFT__GEMM_X86
-#if defined(__GNUC__) && !defined(__clang__)
-/* GCC 12's AVX-512 headers build max/min/scalef/roundscale/srli on _mm512_undefined_*(), which
-   its C++ front end reports as "may be used uninitialized": a false positive. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 /* 16 hashes at once: the same murmur3 finalizer in 32-bit lanes. */
 __attribute__((target("avx512f"))) static void bft__dropout16(float *x, const float *src, size_t n, float scale,
                                                                uint32_t thr, uint64_t key, uint32_t start)
@@ -5401,9 +5394,6 @@ __attribute__((target("avx512f"))) static void bft__dropout16(float *x, const fl
         _mm512_storeu_ps(x + i, _mm512_maskz_mul_ps(keep, _mm512_loadu_ps(src + i), vs));
     }
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 #endif
 
 /* Inverted dropout, as torch.nn.Dropout: x[i] = keep ? src[i] / (1 - p) : 0, where element i
@@ -5699,13 +5689,6 @@ BFT__INLINE float bft__erfcf(float z)
 }
 
 #ifdef BFT__GEMM_X86
-#if defined(__GNUC__) && !defined(__clang__)
-/* GCC 12's AVX-512 headers build max/min/scalef/roundscale/srli on _mm512_undefined_*(), which
-   its C++ front end reports as "may be used uninitialized": a false positive. */
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
 /* The same GELU and GELU' in AVX-512, 16 elements at a time (the portable loops above do not
    vectorise: compilers keep float compares as branches unless told that they cannot trap).
    Same formulas and constants; vscalefps does the 2^k of exp. */
@@ -5762,9 +5745,6 @@ __attribute__((target("avx512f"))) static void bft__gelu16(float *out, const flo
         }
     }
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 #endif
 
 static int bft__cpu_avx512(void)
@@ -6557,6 +6537,9 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
     /* the pooler read hidden[L] at t = 0; every other position gets no gradient from the head */
     memset(dh, 0, (size_t)N * C * sizeof(float));
     for (n = 0; n < B; n++) memcpy(dh + (size_t)n * T * C, a->dpool + (size_t)n * C, (size_t)C * sizeof(float));
+    /* the LayerNorms' scratch is dqkv: free at each of them (the attention backward fills it
+       later in the layer) */
+    BERTFT_ASSERT(bft__ln_part_floats(N, C) <= (size_t)N * 3 * C);
 
     for (l = L - 1; l >= 0; l--) {
         const bft_layer *w = &m->p.layers[l];
@@ -6566,8 +6549,6 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
         const float *dout;
         /* output LayerNorm; its input was ffn(ln1_out) + ln1_out. t1 = d(ln2_in) is both the
            residual's gradient and (through the dropout, into t2 when there is one) the FFN's */
-        /* the LayerNorms' scratch is dqkv: free until the attention backward fills it */
-        BERTFT_ASSERT(bft__ln_part_floats(N, C) <= (size_t)N * 3 * C);
         bft__layernorm_bwd(t1, g->ln2_w, g->ln2_b, dh, v.ln2_in, v.ln2_mean, v.ln2_rstd, w->ln2_w, N, C, a->dqkv);
         dout = t1;
         if (drop && ph > 0) {
