@@ -34,12 +34,14 @@
 #      and, when python3 has torch (with CUDA) and transformers, the same fine-tune with HF
 #      Trainer (tools/hf_mrpc.py: tf32=True, and bf16=True autocast for bf16) in the same run:
 #      times, dev metrics and the ratio.
-# Every program runs under `timeout 300`.
+# Every program runs under `timeout` (GPU_CHECK_TIMEOUT seconds, default 300).
+#   GPU_CHECK_SANITIZE=1 adds 6.: compute-sanitizer memcheck over build/test_cuda_gpu.
 set -u
 cd "$(dirname "$0")/.."
 NVCC=${NVCC:-$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)}
 CC=${CC:-cc}
 out=build/gpu_check
+tmo=${GPU_CHECK_TIMEOUT:-300}  # seconds for each program
 cli=build/bertft-cuda  # built here (the Makefile's `make cuda` builds ./bertft-cuda the same way)
 mkdir -p "$out"
 pass=0; fail=0; skip=0
@@ -59,6 +61,8 @@ if command -v nvidia-smi >/dev/null 2>&1; then
   fi
 fi
 echo "== gpu_check: $gpu_desc"
+echo "   nvcc: $("${NVCC}" --version 2>/dev/null | tail -1)"
+echo "   python3: $(python3 -c 'import sys, torch, transformers; print(sys.version.split()[0], "torch", torch.__version__, "cuda", torch.cuda.is_available(), "transformers", transformers.__version__)' 2>&1 | tail -1)"
 # sm_XY of this GPU (native code), plus PTX for compute_80 that any newer GPU can JIT
 arch="-gencode arch=compute_80,code=compute_80 -gencode arch=compute_90,code=sm_90"
 if [ $have_gpu = 1 ]; then
@@ -68,25 +72,24 @@ fi
 
 # ---------------------------------------------------------------- 1. build
 echo "== 1. build ($NVCC $arch)"
+$CC -O2 -std=c99 -Wall -Wextra -pedantic -fopenmp -o build/test_cuda_host tests/test_cuda_host.c -lm >"$out/build_host.log" 2>&1 &
+p3=$!
 if [ ! -x "$NVCC" ] && ! command -v "$NVCC" >/dev/null 2>&1; then
   bad "build: nvcc not found (set NVCC=)"
 else
-  if "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp,-ffp-contract=off -o build/bertft-cuda tools/bertft_cuda.cu -lcublas -lgomp >"$out/build_cli.log" 2>&1; then
-    ok "build: $cli"
-  else
-    bad "build: $cli (see $out/build_cli.log)"; tail -20 "$out/build_cli.log"
-  fi
-  if "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp,-ffp-contract=off -x cu -o build/test_cuda_gpu tests/test_cuda_host.c -lcublas -lgomp >"$out/build_test.log" 2>&1; then
-    ok "build: build/test_cuda_gpu"
-  else
+  # the two nvcc builds side by side (each is one translation unit)
+  "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp,-ffp-contract=off -o build/bertft-cuda tools/bertft_cuda.cu \
+    -lcublas -lgomp >"$out/build_cli.log" 2>&1 &
+  p1=$!
+  "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp,-ffp-contract=off -x cu -o build/test_cuda_gpu \
+    tests/test_cuda_host.c -lcublas -lgomp >"$out/build_test.log" 2>&1 &
+  p2=$!
+  if wait $p1; then ok "build: $cli"; else bad "build: $cli (see $out/build_cli.log)"; tail -20 "$out/build_cli.log"; fi
+  if wait $p2; then ok "build: build/test_cuda_gpu"; else
     bad "build: build/test_cuda_gpu (see $out/build_test.log)"; tail -20 "$out/build_test.log"
   fi
 fi
-if $CC -O2 -std=c99 -Wall -Wextra -pedantic -fopenmp -o build/test_cuda_host tests/test_cuda_host.c -lm >"$out/build_host.log" 2>&1; then
-  ok "build: build/test_cuda_host (cc)"
-else
-  bad "build: build/test_cuda_host (see $out/build_host.log)"
-fi
+if wait $p3; then ok "build: build/test_cuda_host (cc)"; else bad "build: build/test_cuda_host (see $out/build_host.log)"; fi
 
 # ---------------------------------------------------------------- data and models
 glue=""
@@ -164,7 +167,7 @@ fi
 # ---------------------------------------------------------------- 3. GPU parity
 echo "== 3. GPU parity (GEMM math modes; fixtures in FP32, TF32 and BF16; 200 steps against the CPU)"
 if [ -x build/test_cuda_gpu ]; then
-  if BFT_CUDA_STEPS=200 build/test_cuda_gpu > "$out/test_cuda_gpu.log" 2>&1; then
+  if BFT_CUDA_STEPS=200 timeout $tmo build/test_cuda_gpu > "$out/test_cuda_gpu.log" 2>&1; then
     ok "GPU parity ($(grep -c '^ok ' "$out/test_cuda_gpu.log") tests: emulation, gpu-fp32, gpu-tf32)"
   else
     bad "GPU parity (see $out/test_cuda_gpu.log)"; grep -B1 'FAIL' "$out/test_cuda_gpu.log" | head -30
@@ -179,10 +182,10 @@ echo "== 4. 200 MRPC steps (small random BERT, dropout on): CPU vs GPU"
 have_hf=0
 python3 -c 'import torch, transformers' 2>/dev/null && have_hf=1
 if [ $cli_hook = 1 ]; then
-  timeout 300 $cli $common --max_steps 200 --do_eval --output_dir "$out/cli_cpu200" > "$out/cli_cpu200.log" 2>&1
+  timeout $tmo $cli $common --max_steps 200 --do_eval --output_dir "$out/cli_cpu200" > "$out/cli_cpu200.log" 2>&1
   for math in fp32 tf32 bf16; do
     lim=$(case $math in fp32) echo 1e-3 ;; tf32) echo 2e-2 ;; *) echo 5e-2 ;; esac)
-    BERTFT_CUDA_MATH=$math timeout 300 $cli $common --max_steps 200 --output_dir "$out/cli_gpu200_$math" --device cuda \
+    BERTFT_CUDA_MATH=$math timeout $tmo $cli $common --max_steps 200 --output_dir "$out/cli_gpu200_$math" --device cuda \
       > "$out/cli_gpu200_$math.log" 2>&1
     read -r worst n < <(compare_losses "$out/cli_cpu200/trainer_log.jsonl" "$out/cli_gpu200_$math/trainer_log.jsonl")
     if awk -v w="$worst" -v n="$n" -v l="$lim" 'BEGIN { exit !(n == 200 && w < l) }'; then
@@ -197,7 +200,7 @@ if [ $cli_hook = 1 ]; then
   done
   # transformers' own from_pretrained on what bertft saved: no missing/unexpected tensors, same dev loss
   if [ $have_hf = 1 ]; then
-    hl=$(timeout 300 python3 tools/hf_mrpc.py load "$out/cli_cpu200" "$glue" 2>"$out/hf_load.log" | tail -1)
+    hl=$(timeout $tmo python3 tools/hf_mrpc.py load "$out/cli_cpu200" "$glue" 2>"$out/hf_load.log" | tail -1)
     echo "   HF from_pretrained: $hl"
     bl=$(python3 -c "import json;d=json.load(open('$out/cli_cpu200/eval_results.json'));print(d['eval_loss'],d['eval_accuracy'])" 2>/dev/null)
     echo "   bertft (CPU) eval:  $bl"
@@ -235,7 +238,7 @@ EOF
   field() { python3 -c "import json,sys;d=json.load(open(sys.argv[1]));print(' '.join('%s' % d.get(k, '-') for k in sys.argv[2:]))" "$@" 2>/dev/null; }
   for math in ${GPU_CHECK_MATH:-tf32 bf16}; do
     flag=$([ $math = bf16 ] && echo --bf16)
-    timeout 300 $cli $bargs $flag --output_dir "$out/bench_gpu_$math" --device cuda > "$out/bench_gpu_$math.log" 2>&1
+    timeout $tmo $cli $bargs $flag --output_dir "$out/bench_gpu_$math" --device cuda > "$out/bench_gpu_$math.log" 2>&1
     read -r bt < <(field "$out/bench_gpu_$math/train_results.json" train_runtime)
     read -r bl ba bf < <(field "$out/bench_gpu_$math/eval_results.json" eval_loss eval_accuracy eval_f1)
     if [ -n "$bt" ]; then
@@ -244,7 +247,7 @@ EOF
       bad "bertft-cuda benchmark $math (see $out/bench_gpu_$math.log)"; tail -5 "$out/bench_gpu_$math.log"
     fi
     if [ $have_hf = 1 ] && python3 -c 'import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)' 2>/dev/null; then
-      hj=$(timeout 300 python3 tools/hf_mrpc.py train "$base" "$glue" "$out/bench_hf_$math" "$epochs" $math \
+      hj=$(timeout $tmo python3 tools/hf_mrpc.py train "$base" "$glue" "$out/bench_hf_$math" "$epochs" $math \
            2>"$out/bench_hf_$math.log" | tail -1)
       ht=$(python3 -c "import json,sys;print(json.loads(sys.argv[1])['train_runtime'])" "$hj" 2>/dev/null)
       if [ -n "$ht" ] && [ -n "$bt" ]; then
@@ -259,6 +262,17 @@ EOF
   done
 else
   skp "benchmark (no CLI device hook or no data)"
+fi
+
+# ---------------------------------------------------------------- 6. sanitizer (optional)
+if [ "${GPU_CHECK_SANITIZE:-0}" = 1 ] && command -v compute-sanitizer >/dev/null 2>&1 && [ -x build/test_cuda_gpu ]; then
+  echo "== 6. compute-sanitizer memcheck on build/test_cuda_gpu (3 steps)"
+  if BFT_CUDA_STEPS=3 timeout $tmo compute-sanitizer --tool memcheck --error-exitcode 9 build/test_cuda_gpu \
+       > "$out/sanitizer.log" 2>&1; then
+    ok "compute-sanitizer memcheck: no errors"
+  else
+    bad "compute-sanitizer memcheck (see $out/sanitizer.log)"; grep -m 20 -A4 '=========' "$out/sanitizer.log"
+  fi
 fi
 
 echo "gpu_check: $pass passed, $fail failed, $skip skipped"

@@ -76,7 +76,8 @@ def train(model_dir, glue, out, epochs, math):
 def load(saved, glue):
     tok = tokenizer_for(saved)
     model, info = BertForSequenceClassification.from_pretrained(saved, output_loading_info=True)
-    bad = {k: v for k, v in info.items() if v}
+    # the lists transformers 4.x and 5.x both report (5.x adds others, e.g. about dtype conversions)
+    bad = {k: info[k] for k in ("missing_keys", "unexpected_keys", "mismatched_keys", "error_msgs") if info.get(k)}
     if bad:
         sys.exit("from_pretrained(%s): %s" % (saved, bad))
     model.eval()
