@@ -5437,6 +5437,16 @@ static void bft__dropout(float *x, size_t n, float p, uint64_t key, size_t offse
     bft__dropout_to(x, x, n, p, key, offset);
 }
 
+/* x = dropout(src) over `rows` rows of C, row r's mask indices starting at r * rs (rs = C: the
+   flat layout; rs = T * C: compact [CLS] rows of a [B, T, C] site) */
+static void bft__dropout_rows_to(float *x, const float *src, int rows, int C, size_t rs, float p, uint64_t key)
+{
+    int r;
+    if (rs == (size_t)C) { bft__dropout_to(x, src, (size_t)rows * C, p, key, 0); return; }
+    for (r = 0; r < rows; r++)
+        bft__dropout_span_to(x + (size_t)r * C, src + (size_t)r * C, (size_t)C, p, key, (size_t)r * rs, bft__cpu_avx512());
+}
+
 /* Embeddings. out[N,C] = word[ids] + type[type_ids] + pos[t] (HF adds in this order). */
 static void bft__embed_fwd(float *out, const int32_t *ids, const int32_t *types, const float *word,
                            const float *pos, const float *type, int B, int T, int C)
@@ -5971,19 +5981,22 @@ static void bft__softmax_bwd_row(float *d, const float *p, int T, int simd)
 }
 
 /* Self-attention for one (batch, head) pair. Q, K, V: [T, D] rows with stride `ld` (they live
-   inside the fused qkv buffer [N, 3C]); probs: [T, T] softmax output before dropout; ctx: [T, D]
-   rows with stride C. Keys where mask == 0 get probability 0, which is what HF's additive
-   finfo(float32).min does (exp underflows to exactly 0); a row with no valid key becomes
-   uniform, as HF's does because every score then rounds to the same value. */
+   inside the fused qkv buffer [N, 3C]); probs: [Tq, T] softmax output before dropout; ctx:
+   [Tq, D] rows with stride ldc. Only the first Tq query rows are computed (Tq = T, or 1 where
+   only [CLS] is read on: see bft_forward); their dropout indices are those of the full [T, T]
+   block (doff + i * T + j), so the masks do not depend on Tq. Keys where mask == 0 get
+   probability 0, which is what HF's additive finfo(float32).min does (exp underflows to exactly
+   0); a row with no valid key becomes uniform, as HF's does because every score then rounds to
+   the same value. */
 static void bft__attention_fwd_one(bft_precision pr, float *ctx, int ldc, float *probs, float *pd, const float *Q, const float *K,
                                    const float *V, int ld, const int32_t *mask, uint64_t dkey, size_t doff,
-                                   float p_drop, int T, int D)
+                                   float p_drop, int Tq, int T, int D)
 {
     int i, j, any = 0, simd = bft__cpu_avx512();
     float scale = 1.0f / sqrtf((float)D);
-    bft_gemm(pr, 0, 1, T, T, D, scale, Q, ld, K, ld, 0.0f, probs, T);
+    bft_gemm(pr, 0, 1, Tq, T, D, scale, Q, ld, K, ld, 0.0f, probs, T);
     for (j = 0; j < T; j++) any |= !mask || mask[j];
-    for (i = 0; i < T; i++) {
+    for (i = 0; i < Tq; i++) {
         float *s = probs + (size_t)i * T;
         if (!any) { /* no valid key: uniform, as HF's finfo.min mask gives */
             for (j = 0; j < T; j++) s[j] = 1.0f / (float)T;
@@ -5992,29 +6005,32 @@ static void bft__attention_fwd_one(bft_precision pr, float *ctx, int ldc, float 
         bft__softmax_row(s, mask, T, simd);
     }
     if (p_drop > 0) /* pd = dropout(probs), into a scratch buffer: backward needs probs itself */
-        bft__dropout_span_to(pd, probs, (size_t)T * T, p_drop, dkey, doff, simd);
+        bft__dropout_span_to(pd, probs, (size_t)Tq * T, p_drop, dkey, doff, simd);
     else pd = probs;
-    bft_gemm(pr, 0, 0, T, D, T, 1.0f, pd, T, V, ld, 0.0f, ctx, ldc);
+    bft_gemm(pr, 0, 0, Tq, D, T, 1.0f, pd, T, V, ld, 0.0f, ctx, ldc);
 }
 
 /* Backward of one (batch, head). With P the probs, Pd = dropout(P), S the scaled scores:
    dPd = dctx . V^T, dV = Pd^T . dctx, dP = dropout'(dPd),
    dS = P * (dP - rowsum(P * dP))   (softmax Jacobian), dQ = scale dS . K, dK = scale dS^T . Q.
-   Masked keys have P = 0, so they receive no gradient. Writes dQ, dK, dV (stride ld). */
+   Masked keys have P = 0, so they receive no gradient. Writes dQ, dK, dV (stride ld). With
+   Tq < T only the first Tq query rows had a gradient: dK and dV are what the full block gives
+   when the other rows of dctx are 0 (their terms are exact zeros), and dQ's other rows are 0. */
 static void bft__attention_bwd_one(bft_precision pr, float *dQ, float *dK, float *dV, const float *dctx, int ldc,
                                    const float *probs, float *pd, float *dp, const float *Q, const float *K,
-                                   const float *V, int ld, uint64_t dkey, size_t doff, float p_drop, int T, int D)
+                                   const float *V, int ld, uint64_t dkey, size_t doff, float p_drop, int Tq, int T, int D)
 {
     int i, simd = bft__cpu_avx512();
     float scale = 1.0f / sqrtf((float)D);
-    if (p_drop > 0) bft__dropout_span_to(pd, probs, (size_t)T * T, p_drop, dkey, doff, simd);
+    if (p_drop > 0) bft__dropout_span_to(pd, probs, (size_t)Tq * T, p_drop, dkey, doff, simd);
     else pd = (float *)probs;
-    bft_gemm(pr, 0, 1, T, T, D, 1.0f, dctx, ldc, V, ld, 0.0f, dp, T);
-    bft_gemm(pr, 1, 0, T, D, T, 1.0f, pd, T, dctx, ldc, 0.0f, dV, ld);
-    if (p_drop > 0) bft__dropout_span(dp, (size_t)T * T, p_drop, dkey, doff, simd);
-    for (i = 0; i < T; i++) bft__softmax_bwd_row(dp + (size_t)i * T, probs + (size_t)i * T, T, simd);
-    bft_gemm(pr, 0, 0, T, D, T, scale, dp, T, K, ld, 0.0f, dQ, ld);
-    bft_gemm(pr, 1, 0, T, D, T, scale, dp, T, Q, ld, 0.0f, dK, ld);
+    bft_gemm(pr, 0, 1, Tq, T, D, 1.0f, dctx, ldc, V, ld, 0.0f, dp, T);
+    bft_gemm(pr, 1, 0, T, D, Tq, 1.0f, pd, T, dctx, ldc, 0.0f, dV, ld);
+    if (p_drop > 0) bft__dropout_span(dp, (size_t)Tq * T, p_drop, dkey, doff, simd);
+    for (i = 0; i < Tq; i++) bft__softmax_bwd_row(dp + (size_t)i * T, probs + (size_t)i * T, T, simd);
+    bft_gemm(pr, 0, 0, Tq, D, T, scale, dp, T, K, ld, 0.0f, dQ, ld);
+    bft_gemm(pr, 1, 0, T, D, Tq, scale, dp, T, Q, ld, 0.0f, dK, ld);
+    for (i = Tq; i < T; i++) memset(dQ + (size_t)i * ld, 0, (size_t)D * sizeof(float));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -6343,6 +6359,13 @@ static bft_result bft__acts_prepare(bft_model *m, int B, int T, int keep)
     return BFT_OK;
 }
 
+/* 1: the last layer carries on past its attention with the [CLS] rows only (bft_forward). The
+   other rows of its output are never read, so this changes no result: the logits are bitwise
+   the same, and so are the gradients except the sums over rows of that layer's dense and
+   LayerNorm gradients, which no longer add the other rows' exact zeros (rounding order only).
+   0 runs the full layer; tests compare the two. */
+static int bft__cls_only = 1;
+
 /* Draw the key of a dropout site into *key: 1 when dropout applies (training and p > 0). */
 static int bft__drop_key(bft_model *m, float p, uint64_t *key)
 {
@@ -6421,36 +6444,48 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
         bft__lin_epi e;
         uint64_t *lk = keys + 2 + 3 * l;
         float pa_l;
+        /* The head reads only [CLS] (t = 0) of the last layer's output, and everything after the
+           attention is row-wise: there only the B [CLS] rows go on (R rows, stored compactly),
+           attending over all keys. Their dropout indices stay those of the full layout (row
+           stride T * C). */
+        const int cls = l == L - 1 && bft__cls_only, R = cls ? B : N, Tq = cls ? 1 : T;
+        const size_t rs = cls ? (size_t)T * C : (size_t)C;
+        const float *res = v.x;
         /* q, k, v in one GEMM: the three weight matrices are adjacent, [3C, C] */
         bft__linear_fwd(m->precision, v.qkv, v.x, w->q_w, w->q_b, N, C, 3 * C);
         pa_l = bft__drop_key(m, pa, &lk[0]) ? pa : 0.0f;
-        BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * T * T * D > 262144))
+        BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * Tq * T * D > 262144))
         for (bh = 0; bh < B * H; bh++) {
             int bi = bh / H, h = bh % H;
             const float *q = v.qkv + (size_t)bi * T * 3 * C + (size_t)h * D;
             float *pd = a->dscratch + (size_t)bft__thread_id() * 3 * T * T;
-            bft__attention_fwd_one(m->precision, v.ctx + (size_t)bi * T * C + (size_t)h * D, C, v.probs + (size_t)bh * T * T, pd,
-                                   q, q + C, q + 2 * C, 3 * C, a->mask + (size_t)bi * T, lk[0],
-                                   (size_t)bh * T * T, pa_l, T, D);
+            bft__attention_fwd_one(m->precision, v.ctx + (size_t)bi * Tq * C + (size_t)h * D, C,
+                                   v.probs + (size_t)bh * Tq * T, pd, q, q + C, q + 2 * C, 3 * C,
+                                   a->mask + (size_t)bi * T, lk[0], (size_t)bh * T * T, pa_l, Tq, T, D);
+        }
+        if (cls) { /* the residual's [CLS] rows, gathered where the layer's output goes last */
+            for (n = 0; n < B; n++) memcpy(v.out + (size_t)n * C, v.x + (size_t)n * T * C, (size_t)C * sizeof(float));
+            res = v.out;
         }
         /* attention output: dense -> dropout -> + residual -> LayerNorm */
-        bft__lin_epi_init(&e, w->ao_b, (size_t)C);
+        bft__lin_epi_init(&e, w->ao_b, rs);
         if (bft__drop_key(m, ph, &lk[1])) { e.p_drop = ph; e.key = lk[1]; }
-        bft__linear_fwd_ex(m->precision, v.ln1_in, v.ctx, w->ao_w, N, C, C, &e);
-        bft__layernorm_fwd(v.ln1_out, v.ln1_mean, v.ln1_rstd, v.ln1_in, v.x, w->ln1_w, w->ln1_b, N, C, c->layer_norm_eps);
+        bft__linear_fwd_ex(m->precision, v.ln1_in, v.ctx, w->ao_w, R, C, C, &e);
+        bft__layernorm_fwd(v.ln1_out, v.ln1_mean, v.ln1_rstd, v.ln1_in, res, w->ln1_w, w->ln1_b, R, C, c->layer_norm_eps);
         /* feed-forward: dense -> GELU -> dense -> dropout -> + residual -> LayerNorm */
-        bft__linear_fwd(m->precision, v.inter_pre, v.ln1_out, w->i_w, w->i_b, N, C, I);
-        bft__gelu_fwd(v.inter_act, v.inter_pre, (size_t)N * I);
-        bft__lin_epi_init(&e, w->o_b, (size_t)C);
+        bft__linear_fwd(m->precision, v.inter_pre, v.ln1_out, w->i_w, w->i_b, R, C, I);
+        bft__gelu_fwd(v.inter_act, v.inter_pre, (size_t)R * I);
+        bft__lin_epi_init(&e, w->o_b, rs);
         if (bft__drop_key(m, ph, &lk[2])) { e.p_drop = ph; e.key = lk[2]; }
-        bft__linear_fwd_ex(m->precision, v.ln2_in, v.inter_act, w->o_w, N, I, C, &e);
-        bft__layernorm_fwd(v.out, v.ln2_mean, v.ln2_rstd, v.ln2_in, v.ln1_out, w->ln2_w, w->ln2_b, N, C, c->layer_norm_eps);
+        bft__linear_fwd_ex(m->precision, v.ln2_in, v.inter_act, w->o_w, R, I, C, &e);
+        bft__layernorm_fwd(v.out, v.ln2_mean, v.ln2_rstd, v.ln2_in, v.ln1_out, w->ln2_w, w->ln2_b, R, C, c->layer_norm_eps);
     }
 
     /* pooler: tanh(dense(hidden of [CLS])), then dropout -> classifier */
     {
         const float *last = a->hidden + (size_t)(a->keep ? L : L % 2) * N * C;
-        for (n = 0; n < B; n++) memcpy(a->pool_in + (size_t)n * C, last + (size_t)n * T * C, (size_t)C * sizeof(float));
+        const size_t stride = L > 0 && bft__cls_only ? (size_t)C : (size_t)T * C; /* compact [CLS] rows, or every token's */
+        for (n = 0; n < B; n++) memcpy(a->pool_in + (size_t)n * C, last + (size_t)n * stride, (size_t)C * sizeof(float));
         bft__linear_fwd(m->precision, a->pooled, a->pool_in, m->p.pool_w, m->p.pool_b, B, C, C);
         for (n = 0; n < B * C; n++) a->pooled[n] = tanhf(a->pooled[n]);
         memcpy(a->cls_in, a->pooled, (size_t)B * C * sizeof(float));
@@ -6534,9 +6569,13 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
     if (drop && pc > 0) bft__dropout(a->dcls, (size_t)B * C, pc, a->drop_keys[1], 0);
     for (n = 0; n < B * C; n++) a->dcls[n] *= 1.0f - a->pooled[n] * a->pooled[n];
     bft__linear_bwd(m->precision, a->dpool, 0.0f, m->g.pool_w, m->g.pool_b, a->dcls, a->pool_in, m->p.pool_w, B, C, C);
-    /* the pooler read hidden[L] at t = 0; every other position gets no gradient from the head */
-    memset(dh, 0, (size_t)N * C * sizeof(float));
-    for (n = 0; n < B; n++) memcpy(dh + (size_t)n * T * C, a->dpool + (size_t)n * C, (size_t)C * sizeof(float));
+    /* the pooler read hidden[L] at t = 0; every other position gets no gradient from the head
+       (with bft__cls_only the last layer's rows are the B [CLS] rows, compact) */
+    if (L > 0 && bft__cls_only) memcpy(dh, a->dpool, (size_t)B * C * sizeof(float));
+    else {
+        memset(dh, 0, (size_t)N * C * sizeof(float));
+        for (n = 0; n < B; n++) memcpy(dh + (size_t)n * T * C, a->dpool + (size_t)n * C, (size_t)C * sizeof(float));
+    }
     /* the LayerNorms' scratch is dqkv: free at each of them (the attention backward fills it
        later in the layer) */
     BERTFT_ASSERT(bft__ln_part_floats(N, C) <= (size_t)N * 3 * C);
@@ -6545,39 +6584,46 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
         const bft_layer *w = &m->p.layers[l];
         bft_layer *g = &m->g.layers[l];
         bft__lacts v = bft__layer_acts(a, c, l);
+        const int cls = l == L - 1 && bft__cls_only, R = cls ? B : N, Tq = cls ? 1 : T;
+        const size_t rs = cls ? (size_t)T * C : (size_t)C;
         float *swap;
         const float *dout;
         /* output LayerNorm; its input was ffn(ln1_out) + ln1_out. t1 = d(ln2_in) is both the
            residual's gradient and (through the dropout, into t2 when there is one) the FFN's */
-        bft__layernorm_bwd(t1, g->ln2_w, g->ln2_b, dh, v.ln2_in, v.ln2_mean, v.ln2_rstd, w->ln2_w, N, C, a->dqkv);
+        bft__layernorm_bwd(t1, g->ln2_w, g->ln2_b, dh, v.ln2_in, v.ln2_mean, v.ln2_rstd, w->ln2_w, R, C, a->dqkv);
         dout = t1;
         if (drop && ph > 0) {
-            bft__dropout_to(t2, t1, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 2], 0);
+            bft__dropout_rows_to(t2, t1, R, C, rs, ph, a->drop_keys[2 + 3 * l + 2]);
             dout = t2;
         }
-        if (!a->act_kept) bft__gelu_fwd(v.inter_act, v.inter_pre, (size_t)N * I);
-        bft__linear_bwd(m->precision, a->dinter, 0.0f, g->o_w, g->o_b, dout, v.inter_act, w->o_w, N, I, C);
-        bft__gelu_bwd(a->dinter, v.inter_pre, a->dinter, (size_t)N * I);
+        if (!a->act_kept) bft__gelu_fwd(v.inter_act, v.inter_pre, (size_t)R * I);
+        bft__linear_bwd(m->precision, a->dinter, 0.0f, g->o_w, g->o_b, dout, v.inter_act, w->o_w, R, I, C);
+        bft__gelu_bwd(a->dinter, v.inter_pre, a->dinter, (size_t)R * I);
         /* d(ln1_out) = residual (t1) + intermediate branch, added into t1 */
-        bft__linear_bwd(m->precision, t1, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, N, C, I);
+        bft__linear_bwd(m->precision, t1, 1.0f, g->i_w, g->i_b, a->dinter, v.ln1_out, w->i_w, R, C, I);
         /* attention output LayerNorm; its input was dropout(dense(ctx)) + x. t2 = d(ln1_in):
            the residual's gradient, and the attention output's (dropped into t1) */
-        bft__layernorm_bwd(t2, g->ln1_w, g->ln1_b, t1, v.ln1_in, v.ln1_mean, v.ln1_rstd, w->ln1_w, N, C, a->dqkv);
+        bft__layernorm_bwd(t2, g->ln1_w, g->ln1_b, t1, v.ln1_in, v.ln1_mean, v.ln1_rstd, w->ln1_w, R, C, a->dqkv);
         dout = t2;
         if (drop && ph > 0) {
-            bft__dropout_to(t1, t2, (size_t)N * C, ph, a->drop_keys[2 + 3 * l + 1], 0);
+            bft__dropout_rows_to(t1, t2, R, C, rs, ph, a->drop_keys[2 + 3 * l + 1]);
             dout = t1;
         }
-        bft__linear_bwd(m->precision, dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, dout, v.ctx, w->ao_w, N, C, C);
-        BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * T * T * D > 262144))
+        bft__linear_bwd(m->precision, dh /* d(ctx) */, 0.0f, g->ao_w, g->ao_b, dout, v.ctx, w->ao_w, R, C, C);
+        BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * Tq * T * D > 262144))
         for (bh = 0; bh < B * H; bh++) {
             int bi = bh / H, h = bh % H;
             size_t qo = (size_t)bi * T * 3 * C + (size_t)h * D;
             float *scr = a->dscratch + (size_t)bft__thread_id() * 3 * T * T;
             bft__attention_bwd_one(m->precision, a->dqkv + qo, a->dqkv + qo + C, a->dqkv + qo + 2 * C,
-                                   dh + (size_t)bi * T * C + (size_t)h * D, C, v.probs + (size_t)bh * T * T,
+                                   dh + (size_t)bi * Tq * C + (size_t)h * D, C, v.probs + (size_t)bh * Tq * T,
                                    scr, scr + (size_t)T * T, v.qkv + qo, v.qkv + qo + C, v.qkv + qo + 2 * C, 3 * C,
-                                   a->drop_keys[2 + 3 * l], (size_t)bh * T * T, drop ? pa : 0.0f, T, D);
+                                   a->drop_keys[2 + 3 * l], (size_t)bh * T * T, drop ? pa : 0.0f, Tq, T, D);
+        }
+        if (cls) { /* the residual's gradient, nonzero at the [CLS] rows only, spread out to [N, C] */
+            memset(dh, 0, (size_t)N * C * sizeof(float));
+            for (n = 0; n < B; n++) memcpy(dh + (size_t)n * T * C, t2 + (size_t)n * C, (size_t)C * sizeof(float));
+            swap = dh; dh = t2; t2 = swap;
         }
         /* d(x) = residual (t2) + the q/k/v branch, through the fused [3C, C] weight */
         bft__linear_bwd(m->precision, t2, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C);

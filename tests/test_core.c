@@ -218,6 +218,97 @@ static void test_clip_folded_into_adamw(void)
     }
 }
 
+/* The last layer carries on past attention with the [CLS] rows only (bft__cls_only); running
+   the full layer must give the same results: logits and loss bitwise (training and eval, fp32
+   and bf16), every gradient bitwise except the last layer's dense and LayerNorm ones, whose sums
+   over rows no longer add the other rows' zeros (rounding order only), and the same training
+   run. Padding, a row with no valid key, dropout everywhere; T below and above the LayerNorm
+   backward's 32-row chunks, and B * T above the products' depth blocks (KC: 768 fp32, 1024
+   bf16), where the weight gradients' sums over rows are split. */
+static void test_cls_rows_only(void)
+{
+    int prec, ti, k, s, i;
+    for (prec = 0; prec < 2; prec++)
+        for (ti = 0; ti < 3; ti++) {
+            const int B = ti == 2 ? 12 : 5, T = ti == 2 ? 100 : ti ? 45 : 7, N = B * T;
+            int32_t *ids = (int32_t *)malloc(sizeof(int32_t) * N), *types = (int32_t *)malloc(sizeof(int32_t) * N);
+            int32_t *mask = (int32_t *)malloc(sizeof(int32_t) * N);
+            float labels[12], loss[2][3];
+            bft_batch b = {B, T, ids, types, mask, labels};
+            bft_config c;
+            bft_model *m[2];
+            bft_adamw o[2];
+            double worst = 0;
+            int differ = 0;
+            for (i = 0; i < B; i++) labels[i] = i == 3 ? -100.0f : (float)(i * 7 % 3);
+            for (i = 0; i < N; i++) {
+                int t = i % T, len = T - (i / T) * (T / B);
+                ids[i] = t < len ? 1 + (i * 37 + 11) % 90 : 0;
+                types[i] = t > len / 2;
+                mask[i] = t < len && i / T != 3;
+            }
+            bft_config_default(&c);
+            c.vocab_size = 97; c.hidden_size = 48; c.num_hidden_layers = 3; c.num_attention_heads = 3;
+            c.intermediate_size = 80; c.max_position_embeddings = 128; c.num_labels = 3;
+            c.hidden_dropout_prob = 0.1f; c.attention_probs_dropout_prob = 0.1f;
+            for (k = 0; k < 2; k++) {
+                CHECK_OK(bft_model_create(&m[k], &c, 21));
+                m[k]->precision = prec ? BFT_BF16 : BFT_FP32;
+                CHECK_OK(bft_adamw_init(&o[k], m[k], 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f));
+            }
+            for (s = 0; s < 3; s++) {
+                for (k = 0; k < 2; k++) {
+                    bft__cls_only = k;
+                    bft_zero_grad(m[k]);
+                    bft_model_seed(m[k], 5 + (uint64_t)s);
+                    CHECK_OK(bft_forward(m[k], &b, 1));
+                    loss[k][s] = m[k]->loss;
+                    CHECK_OK(bft_backward(m[k]));
+                }
+                if (s == 0) {
+                    CHECK(memcmp(m[0]->logits, m[1]->logits, sizeof(float) * B * 3) == 0 && loss[0][0] == loss[1][0],
+                          "prec %d T %d: logits differ (loss %.9g vs %.9g)", prec, T, loss[0][0], loss[1][0]);
+                    for (i = 0; i < m[0]->num_tensors; i++) {
+                        const bft_tensor_info *t = &m[0]->tensors[i];
+                        const float *g0 = m[0]->grads + t->offset, *g1 = m[1]->grads + t->offset;
+                        if (strncmp(t->name, "bert.encoder.layer.2.", 21) == 0 && !strstr(t->name, "attention.self")) {
+                            double r = normrel(g1, g0, t->numel, NULL);
+                            if (r > worst) worst = r;
+                            differ += memcmp(g0, g1, sizeof(float) * t->numel) != 0;
+                            CHECK(r < 1e-6, "prec %d T %d: %s rel %.3e", prec, T, t->name, r);
+                        } else {
+                            CHECK(memcmp(g0, g1, sizeof(float) * t->numel) == 0, "prec %d T %d: %s differs (rel %.3e)", prec,
+                                  T, t->name, normrel(g1, g0, t->numel, NULL));
+                        }
+                    }
+                }
+                for (k = 0; k < 2; k++) {
+                    CHECK_OK(bft_clip_grad_norm(m[k], 1.0f, NULL));
+                    bft_adamw_step(&o[k], m[k], 1e-3);
+                }
+            }
+            for (s = 1; s < 3; s++)
+                CHECK(fabs(loss[1][s] - loss[0][s]) <= 1e-6 * fabs(loss[0][s]), "prec %d T %d step %d: loss %.9g vs %.9g",
+                      prec, T, s, loss[1][s], loss[0][s]);
+            /* eval on the same weights (the trained ones may differ in rounding) */
+            memcpy(m[1]->params, m[0]->params, sizeof(float) * m[0]->num_params);
+            for (k = 0; k < 2; k++) {
+                bft__cls_only = k;
+                CHECK_OK(bft_forward(m[k], &b, 0));
+            }
+            CHECK(memcmp(m[0]->logits, m[1]->logits, sizeof(float) * B * 3) == 0, "prec %d T %d: eval logits differ", prec, T);
+            bft__cls_only = 1;
+            printf("  %s %d x %d: logits and loss bitwise, %d of %d gradient tensors bitwise (the last layer's "
+                   "dense/LayerNorm ones within %.1e)\n", prec ? "bf16" : "fp32", B, T, m[0]->num_tensors - differ,
+                   m[0]->num_tensors, worst);
+            for (k = 0; k < 2; k++) {
+                bft_adamw_free(&o[k]);
+                bft_model_free(m[k]);
+            }
+            free(ids); free(types); free(mask);
+        }
+}
+
 /* Central finite differences of the loss against the hand-written backward, on a tiny model in
    float: an independent check of the backward that does not rely on PyTorch. The second pass has
    every dropout on (the masks repeat exactly when the model is reseeded before each forward). */
@@ -635,6 +726,7 @@ int main(void)
     RUN_TEST(test_forward_backward_parity);
     RUN_TEST(test_training_steps_parity);
     RUN_TEST(test_clip_folded_into_adamw);
+    RUN_TEST(test_cls_rows_only);
     RUN_TEST(test_finite_differences);
     RUN_TEST(test_threads_and_dropout);
     RUN_TEST(test_dropout_rate);

@@ -203,7 +203,7 @@ static void attention_case(int B, int T, int H, int D, float p)
         int bi = bh / H, h = bh % H;
         const float *q = qkv + (size_t)bi * T * 3 * C + (size_t)h * D;
         bft__attention_fwd_one(BFT_FP32, ctx1 + (size_t)bi * T * C + (size_t)h * D, C, probs1 + bh * TT, scr, q, q + C, q + 2 * C,
-                               3 * C, mask + (size_t)bi * T, key, bh * TT, p, T, D);
+                               3 * C, mask + (size_t)bi * T, key, bh * TT, p, T, T, D);
     }
     /* what bft_cuda__forward does */
     bft_cuda_ref_permute(qkvp, qkv, B, T, H, D, 3, 1);
@@ -227,7 +227,7 @@ static void attention_case(int B, int T, int H, int D, float p)
         size_t qo = (size_t)bi * T * 3 * C + (size_t)h * D;
         bft__attention_bwd_one(BFT_FP32, dqkv1 + qo, dqkv1 + qo + C, dqkv1 + qo + 2 * C, dctx + (size_t)bi * T * C + (size_t)h * D, C,
                                probs1 + bh * TT, scr, scr + TT, qkv + qo, qkv + qo + C, qkv + qo + 2 * C, 3 * C,
-                               key, bh * TT, p, T, D);
+                               key, bh * TT, p, T, T, D);
     }
     bft_cuda_ref_permute(dheadp, dctx, B, T, H, D, 1, 1);
     if (p > 0) bft_cuda_ref_dropout(pd, probs2, key, p, B * H * TT);

@@ -88,7 +88,9 @@ int main(int argc, char **argv)
     }
     qsort(times + 3, 5, sizeof(double), cmp_double);
     getrusage(RUSAGE_SELF, &ru);
-    /* matrix-product FLOPs: 2 per multiply-add; training = 3x forward (dX and dW) */
+    /* the full model's matrix-product FLOPs (what PyTorch computes): 2 per multiply-add; training
+       = 3x forward (dX and dW). bertft's last layer skips the rows the head does not read (about
+       1/15 of this at 12 layers), so the figure is the model's FLOPs per second, not the work done. */
     {
         double C = c.hidden_size, I = c.intermediate_size, L = c.num_hidden_layers;
         double fwd = L * (2.0 * n * C * (4 * C + 2 * I) + 4.0 * B * (double)T * T * C);
