@@ -4918,6 +4918,92 @@ BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA
         }
     }
 }
+/* The forward of a few rows (C = x . W^T with M <= 16, one short sequence) turned around: a tile
+   is 16 rows of W (16 output columns) against every row of x at once. x is transposed once per
+   call into depth-major 16-lane vectors (xt[k * 16 + m] = x[m][k], rows past M zero) and W is
+   read where it lies, one float of each of its 16 rows broadcast per depth. The usual way, each
+   32-column sliver of W was transposed for 16 rows of work: 56-64% of the FMA peak at M = 16.
+   Each element still gets the same fused multiply-adds (fma is symmetric in its factors) in the
+   same depth order, K slices and write-back as in the blocked driver, so the results are bitwise
+   the same; the 16 x 16 block of accumulators is transposed in registers before the write-back. */
+__attribute__((target("avx512f")))
+static void bft__gemm_pack_xt16(const float *x, size_t lda, int M, int K, float *xt)
+{
+    int k0, i;
+    for (k0 = 0; k0 < K; k0 += 16) {
+        const int nk = K - k0;
+        const __mmask16 mk = bft__mask16(nk);
+        __m512 r[16];
+        BFT__UNROLL(16)
+        for (i = 0; i < 16; i++) r[i] = i < M ? _mm512_maskz_loadu_ps(mk, x + (size_t)i * lda + k0) : _mm512_setzero_ps();
+        bft__tr16x16(r);
+        BFT__UNROLL(16)
+        for (i = 0; i < 16; i++)
+            if (i < nk) _mm512_storeu_ps(xt + (size_t)(k0 + i) * 16, r[i]);
+    }
+}
+#define BFT__FT(i) if (NW > (i)) c[i] = _mm512_fmadd_ps(_mm512_set1_ps(w[(size_t)(i) * ldw]), xv, c[i]);
+/* NW (<= 16, a constant in each caller) rows of W from w (row stride ldw) over kc depths; writes
+   C's columns 0..NW-1 of rows 0..M-1 (cp) as BFT__W512 does: alpha * sum, + beta * C, + bias. */
+__attribute__((target("avx512f")))
+BFT__INLINE void bft__gemm_tile_t16(const int NW, const size_t LDW, int kc, const float *w, size_t ldw_, const float *xt,
+                                    float *cp, size_t ldc, int M, float alpha, float beta, const float *bias)
+{
+    const size_t ldw = LDW ? LDW : ldw_; /* a constant: 16 rows as displacements, not 16 registers */
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    const __mmask16 mn = bft__mask16(NW);
+    __m512 c[16];
+    int k, i;
+    BFT__UNROLL(16)
+    for (i = 0; i < 16; i++) c[i] = _mm512_setzero_ps();
+    for (k = 0; k < kc; k++, w++, xt += 16) {
+        const __m512 xv = _mm512_loadu_ps(xt);
+        BFT__FT(0) BFT__FT(1) BFT__FT(2) BFT__FT(3) BFT__FT(4) BFT__FT(5) BFT__FT(6) BFT__FT(7)
+        BFT__FT(8) BFT__FT(9) BFT__FT(10) BFT__FT(11) BFT__FT(12) BFT__FT(13) BFT__FT(14) BFT__FT(15)
+    }
+    bft__tr16x16(c); /* c[m] lane i: row m of x against row i of W */
+    for (i = 0; i < M; i++) {
+        float *cr = cp + (size_t)i * ldc;
+        __m512 r = _mm512_mul_ps(va, c[i]);
+        if (NW == 16) {
+            if (beta != 0.0f) r = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr), r);
+            if (bias) r = _mm512_add_ps(r, _mm512_loadu_ps(bias));
+            _mm512_storeu_ps(cr, r);
+        } else {
+            if (beta != 0.0f) r = _mm512_fmadd_ps(vb, _mm512_maskz_loadu_ps(mn, cr), r);
+            if (bias) r = _mm512_add_ps(r, _mm512_maskz_loadu_ps(mn, bias));
+            _mm512_mask_storeu_ps(cr, mn, r);
+        }
+    }
+}
+#undef BFT__FT
+/* Slivers s0..s1-1 (32 columns: two tiles of 16) of x . W^T for M <= 16, K in the driver's
+   slices (beta on the first, bias and epi after the last). xt: K x 16 floats of workspace. */
+__attribute__((target("avx512f")))
+static void bft__gemm_small_xt(const bft__gemm_args *g, int s0, int s1, float *xt)
+{
+    const int M = g->M, N = g->N, K = g->K, KC = g->kn->kc, tw = bft__gemm_rows_spread(g->ldb) ? 16 : 8;
+    int s, h, pc;
+    bft__gemm_pack_xt16(g->A, g->lda, M, K, xt);
+    for (s = s0; s < s1; s++)
+        for (h = 0; h < 32 / tw; h++) {
+            const int j = 32 * s + tw * h, nw = bft__gemm_min(tw, N - j);
+            float *c = g->C + j;
+            if (nw <= 0) break;
+            for (pc = 0; pc < K; pc += KC) {
+                const int kc = bft__gemm_min(KC, K - pc), last = pc + kc == K;
+                const float beta = pc == 0 ? g->beta : 1.0f, *bias = last && g->bias ? g->bias + j : NULL;
+                const float *w = g->B + (size_t)j * g->ldb + pc, *x = xt + (size_t)pc * 16;
+                if (nw == 16 && g->ldb == 768) bft__gemm_tile_t16(16, 768, kc, w, 0, x, c, g->ldc, M, g->alpha, beta, bias);
+                else if (nw == 16) bft__gemm_tile_t16(16, 0, kc, w, g->ldb, x, c, g->ldc, M, g->alpha, beta, bias);
+                else if (nw == 8 && g->ldb == 3072) bft__gemm_tile_t16(8, 3072, kc, w, 0, x, c, g->ldc, M, g->alpha, beta, bias);
+                else if (nw == 8) bft__gemm_tile_t16(8, 0, kc, w, g->ldb, x, c, g->ldc, M, g->alpha, beta, bias);
+                else bft__gemm_tile_t16(nw, 0, kc, w, g->ldb, x, c, g->ldc, M, g->alpha, beta, bias);
+            }
+            if (g->epi) g->epi(g->ectx, c, g->ldc, 0, j, M, nw);
+        }
+}
+
 /* Row stride for a copy of an fp32 A whose rows would share L1 sets (bft__gemm_rows_spread):
    0 when A is read in place. */
 static size_t bft__gemm_small_lda(const bft__gemm_kernel_info *kn, int transA, size_t lda, int K)
@@ -4935,8 +5021,9 @@ static size_t bft__gemm_small_ws(const bft__gemm_kernel_info *kn, int transA, si
 {
     const int bf16 = kn->pack == BFT__PACK_BF16;
     const size_t kp = (size_t)(bf16 ? (K + 1) / 2 : K), ks = (size_t)(bf16 ? kn->kc / 2 : kn->kc);
-    return (bf16 ? (size_t)bft__gemm_round_up(M, 48) * (size_t)bft__gemm_round_up((int)kp, 16)
-                 : (size_t)M * bft__gemm_small_lda(kn, transA, lda, K)) +
+    size_t acopy = bf16 ? 0 : (size_t)M * bft__gemm_small_lda(kn, transA, lda, K);
+    if (!bf16 && !transA && M <= 16 && acopy < (size_t)K * 16) acopy = (size_t)K * 16; /* bft__gemm_small_xt */
+    return (bf16 ? (size_t)bft__gemm_round_up(M, 48) * (size_t)bft__gemm_round_up((int)kp, 16) : acopy) +
            (size_t)(32 * (bf16 ? BFT__GEMM_BGROUP : 1) + 12) * (ks < kp ? ks : kp) + 32;
 }
 __attribute__((target("avx512f")))
@@ -4945,6 +5032,7 @@ static void bft__gemm_small_avx512(const bft__gemm_args *g, int s0, int s1, floa
     const size_t ld = bft__gemm_small_lda(g->kn, g->transA, g->lda, g->K);
     float *bp = ws, *ap = bp + (size_t)bft__gemm_min(g->K, g->kn->kc) * 32, *acopy = ap + 12 * (size_t)bft__gemm_min(g->K, g->kn->kc);
     bft__gemm_args h = *g;
+    if (g->transB && !g->transA && g->M <= 16) { bft__gemm_small_xt(g, s0, s1, acopy); return; }
     if (ld) { /* rows 3072 floats apart (the FFN's intermediate): a copy with a stride that spreads them */
         int i;
         for (i = 0; i < g->M; i++) memcpy(acopy + (size_t)i * ld, g->A + (size_t)i * g->lda, sizeof(float) * (size_t)g->K);
