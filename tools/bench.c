@@ -90,7 +90,7 @@ int main(int argc, char **argv)
     getrusage(RUSAGE_SELF, &ru);
     /* the full model's matrix-product FLOPs (what PyTorch computes): 2 per multiply-add; training
        = 3x forward (dX and dW). bertft's last layer skips the rows the head does not read (about
-       1/15 of this at 12 layers), so the figure is the model's FLOPs per second, not the work done. */
+       6% of this at 12 layers), so the figure is the model's FLOPs per second, not the work done. */
     {
         double C = c.hidden_size, I = c.intermediate_size, L = c.num_hidden_layers;
         double fwd = L * (2.0 * n * C * (4 * C + 2 * I) + 4.0 * B * (double)T * T * C);
