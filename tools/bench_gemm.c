@@ -24,7 +24,14 @@
    weight is the same in every repetition, so at M = 16 it comes from L3, as in a model's forward
    it does not (build/bench infer_one times that).
    And then attention's six products for one (batch, head) at T = 128 (the K = 64 and N = 64
-   shapes), run as the model runs them: one thread per head, all threads busy (time_heads). */
+   shapes), run as the model runs them: one thread per head, all threads busy (time_heads).
+
+   A weight gradient of few tokens cannot reach the FMA peak on any machine: dW += dY^T . X
+   reads and writes every element of dW for 2 M multiply-adds, M / 4 FLOP per byte (4 at M = 16).
+   For each dW the tool also times a plain read-modify-write pass over a buffer of dW's size
+   (all threads, vectorised, best of as many repetitions), and %roof is against the lower of the
+   peak and that bandwidth x M / 4: what the machine's memory allows that product. For the other
+   products (and dW from M = 128 on) the roofline is the peak itself. */
 #define BERTFT_IMPLEMENTATION
 #include "../bertft.h"
 #include <time.h>
@@ -178,6 +185,41 @@ static float *alloc64(void **mem, size_t n)
     return *mem ? (float *)(((uintptr_t)*mem + 63) & ~(uintptr_t)63) : NULL;
 }
 
+/* One read-modify-write pass over n floats on all threads (what dW += ... must do to dW at
+   least once), in 64-float blocks with the widest vectors there are (gcc -O2 may leave a plain
+   loop scalar, which would understate the bandwidth); returns the best GB/s of reps passes after
+   a warm-up. n is a multiple of 64 here. */
+#if defined(BFT__GEMM_X86)
+__attribute__((target("avx512f"))) static void rw_block512(float *x)
+{
+    int k;
+    for (k = 0; k < 64; k += 16)
+        _mm512_storeu_ps(x + k, _mm512_fmadd_ps(_mm512_loadu_ps(x + k), _mm512_set1_ps(0.5f), _mm512_set1_ps(1e-3f)));
+}
+#endif
+static void rw_block(float *x)
+{
+    int k;
+#if defined(BFT__GEMM_X86)
+    if (__builtin_cpu_supports("avx512f")) { rw_block512(x); return; }
+#endif
+    for (k = 0; k < 64; k++) x[k] = x[k] * 0.5f + 1e-3f;
+}
+static double rw_bandwidth(float *x, size_t n, int reps)
+{
+    double best = 1e30;
+    int r;
+    for (r = 0; r <= reps; r++) {
+        double t0 = now(), t;
+        long long i;
+        BFT__OMP(parallel for schedule(static))
+        for (i = 0; i < (long long)(n / 64); i++) rw_block(x + (size_t)i * 64);
+        t = now() - t0;
+        if (r > 0 && t < best) best = t;
+    }
+    return 8.0 * (double)n / best * 1e-9;
+}
+
 static void fill(float *x, size_t n, float scale)
 {
     size_t i;
@@ -236,7 +278,7 @@ int main(int argc, char **argv)
     static const char *const names[] = { "attn out 768->768", "ffn in 768->3072", "ffn out 3072->768",
                                          "qkv 768->2304" };
     int Ms[4] = { 4096, 2528, 128, 16 }, nM = 4, reps = 10, passes = 3, nt = 1, i, l, m, p, pass;
-    double best[4][4][3] = { { { 0 } } }, ref[4][4] = { { 0 } };
+    double best[4][4][3] = { { { 0 } } }, ref[4][4] = { { 0 } }, bw[4][4] = { { 0 } }, lowest_roof = 1e30;
     const char *kernel = NULL;
     bft_precision prec = BFT_FP32;
     const char *kname;
@@ -304,19 +346,27 @@ int main(int argc, char **argv)
                         if (r > 0 && (best[m][l][p] == 0.0 || t < best[m][l][p])) best[m][l][p] = t;
                     }
                 }
+                {   /* dW's own read-modify-write bandwidth, on dW itself */
+                    const int M = Ms[m], rr = M >= 512 ? reps : reps * (512 / M);
+                    const double b = rw_bandwidth(dW, (size_t)layers[l][0] * (size_t)layers[l][1], rr);
+                    if (b > bw[m][l]) bw[m][l] = b;
+                }
             }
-    printf("%-6s %-20s %-8s %9s %9s %7s %7s\n", "M", "layer", "product", "ms", "GFLOP/s", "%peak", "%now");
+    printf("%-6s %-20s %-8s %9s %9s %7s %7s %7s\n", "M", "layer", "product", "ms", "GFLOP/s", "%peak", "%now", "%roof");
     for (m = 0; m < nM; m++)
         for (l = 0; l < 4; l++)
             for (p = 0; p < 3; p++) {
                 const int M = Ms[m], in = layers[l][0], out = layers[l][1];
                 const double gf = 2.0 * M * in * out / best[m][l][p] * 1e-9;
                 const double ref_ = ref[m][l] > peakn ? ref[m][l] : peakn;
-                printf("%-6d %-20s %-8s %9.2f %9.1f %6.1f%% %6.1f%%\n", M, names[l],
+                /* roofline: the peak, or for dW what reading and writing dW allows */
+                const double roof = p == 2 && bw[m][l] * M / 4.0 < ref_ ? bw[m][l] * M / 4.0 : ref_;
+                printf("%-6d %-20s %-8s %9.2f %9.1f %6.1f%% %6.1f%% %6.1f%%%s\n", M, names[l],
                        p == 0 ? "forward" : p == 1 ? "dX" : "dW", best[m][l][p] * 1e3, gf, 100.0 * gf / peakn,
-                       100.0 * gf / ref_);
+                       100.0 * gf / ref_, 100.0 * gf / roof, roof < ref_ ? " (memory)" : "");
                 if (gf / peakn < lowest) lowest = gf / peakn;
                 if (gf / ref_ < lowest_now) lowest_now = gf / ref_;
+                if (gf / roof < lowest_roof) lowest_roof = gf / roof;
             }
     {
         /* attention: operands of one sequence (in cache after the first pass) */
@@ -343,16 +393,17 @@ int main(int argc, char **argv)
         }
         if (href < peakn) href = peakn;
         for (p = 0; p < 6; p++) {
-            printf("%-6d %-20s %-8s %9.3f %9.1f %6.1f%% %6.1f%%\n", HEAD_T, head_shapes[p], head_names[p],
+            printf("%-6d %-20s %-8s %9.3f %9.1f %6.1f%% %6.1f%% %6.1f%%\n", HEAD_T, head_shapes[p], head_names[p],
                    2.0 * HEAD_T * HEAD_T * HEAD_D / hbest[p] * 1e-6, hbest[p], 100.0 * hbest[p] / peakn,
-                   100.0 * hbest[p] / href);
+                   100.0 * hbest[p] / href, 100.0 * hbest[p] / href);
             if (hbest[p] / peakn < lowest) lowest = hbest[p] / peakn;
             if (hbest[p] / href < lowest_now) lowest_now = hbest[p] / href;
+            if (hbest[p] / href < lowest_roof) lowest_roof = hbest[p] / href;
         }
         for (l = 0; l < 5; l++) free(hm[l]);
     }
-    printf("\nlowest: %.1f%% of the start's peak, %.1f%% of the highest peak measured before the layer\n",
-           100.0 * lowest, 100.0 * lowest_now);
+    printf("\nlowest: %.1f%% of the start's peak, %.1f%% of the highest peak measured before the layer, "
+           "%.1f%% of the roofline\n", 100.0 * lowest, 100.0 * lowest_now, 100.0 * lowest_roof);
     for (l = 0; l < 5; l++) free(mem[l]);
     return 0;
 }
