@@ -4,7 +4,9 @@
 CC      ?= cc
 CXX     ?= c++
 OPT     ?= -O2
-WARN     = -Wall -Wextra -pedantic
+# a call of an undeclared function is an error: C99 only warns, and a helper defined inside one
+# architecture's #ifdef then links to nothing on the others (seen: a segfault under qemu-aarch64)
+WARN     = -Wall -Wextra -pedantic -Werror=implicit-function-declaration
 OMP     ?= -fopenmp
 CFLAGS  ?= $(OPT) -std=c99 $(WARN) $(OMP)
 LDLIBS   = -lm

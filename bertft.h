@@ -4076,6 +4076,11 @@ static void bft__gemm_ukr_scalar(int kc, const float *a, const float *b, float *
     }
 }
 
+/* Few depths (ku units, at most 128) into a C whose rows are a multiple of 4 KiB apart: the
+   macro-kernel walks its tiles along the rows (bft__gemm_macro) and the x86 tiles do not fetch
+   C ahead (bft__gemm_prefetch_ok). */
+BFT__INLINE int bft__gemm_along(size_t ldc, int ku) { return (ldc & 1023) == 0 && ku <= 128; }
+
 #ifdef BFT__GEMM_X86
 /* ---- x86-64 AVX-512F: 12 x 32 ---------------------------------------------------------------- */
 static int bft__gemm_has_avx512(void)
@@ -4106,7 +4111,6 @@ BFT__INLINE void bft__gemm_prefetch_c(const float *cp, size_t ldc, int rows)
 /* C's rows a multiple of 4 KiB apart and few depths (bft__gemm_along): the tile's C rows all
    share two L1 sets, and fetching them all ahead evicts them from each other (16 tokens' dW
    [768, 3072]: 248 against 271 GFLOP/s without); with more depths the early fetch pays. */
-BFT__INLINE int bft__gemm_along(size_t ldc, int ku) { return (ldc & 1023) == 0 && ku <= 128; }
 BFT__INLINE int bft__gemm_prefetch_ok(size_t ldc, int ku) { return !bft__gemm_along(ldc, ku); }
 
 /* The write-back: alpha * sum + beta * C + bias. alpha = 1 skips the multiply and beta = 1 adds
