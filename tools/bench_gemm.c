@@ -26,8 +26,8 @@
    And then attention's six products for one (batch, head) at T = 128 (the K = 64 and N = 64
    shapes), run as the model runs them: one thread per head, all threads busy (time_heads).
 
-   A weight gradient of few tokens cannot reach the FMA peak on any machine: dW += dY^T . X
-   reads and writes every element of dW for 2 M multiply-adds, M / 4 FLOP per byte (4 at M = 16).
+   A weight gradient of few tokens may be bound by memory rather than by the FMAs: dW += dY^T . X
+   reads and writes every element of dW for M multiply-adds, M / 4 FLOP per byte (4 at M = 16).
    For each dW the tool also times a plain read-modify-write pass over a buffer of dW's size
    (all threads, vectorised, best of as many repetitions), and %roof is against the lower of the
    peak and that bandwidth x M / 4: what the machine's memory allows that product. For the other
