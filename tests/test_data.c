@@ -284,6 +284,16 @@ static void test_user_files(void)
     CHECK(v.n == 1 && v.labels[0] == -1 && !v.has_labels, "test file");
     bft_dataset_free(&v);
     bft_dataset_free(&d);
+    /* integer labels with -1: run_glue's label_list = sorted(set) keeps -1 as a class, but maps a -1 row to
+       -1 (no label), which the model then refuses by name, as PyTorch's cross-entropy does */
+    write_text(TMPDIR "/u/neg.csv", "sentence1,sentence2,label\na,b,1\nc,d,-1\ne,f,0\n");
+    CHECK_OK(bft_dataset_load_file(&d, TMPDIR "/u/neg.csv", NULL));
+    CHECK(d.n == 3 && d.has_labels && d.num_labels == 3 && strcmp(d.label_names[0], "-1") == 0 &&
+          strcmp(d.label_names[2], "1") == 0 && d.labels[0] == 2 && d.labels[1] == -1 && d.labels[2] == 1, "-1 labels");
+    CHECK_OK(bft_dataset_load_file(&v, TMPDIR "/u/neg.csv", &d));
+    CHECK(v.n == 3 && v.labels[1] == -1 && v.labels[2] == 1, "-1 with the train list");
+    bft_dataset_free(&v);
+    bft_dataset_free(&d);
 
     /* JSON lines with float labels: regression; single sentence column */
     write_text(TMPDIR "/u/train.jsonl", "{\"sentence\": \"a \\\"b\\\" \\u00e9\", \"label\": 1.5}\n\n{\"label\": 2, \"sentence\": \"c\"}\n");

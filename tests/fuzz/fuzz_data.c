@@ -18,7 +18,9 @@ static void dt_use(const bft_dataset *ds)
     for (i = 0; i < ds->n; i++) {
         (void)strlen(ds->text_a[i]);
         if (ds->text_b) (void)strlen(ds->text_b[i]);
-        if (ds->has_labels && !ds->is_regression && (ds->labels[i] < 0 || ds->labels[i] >= ds->num_labels)) {
+        /* -1 is "no label" (run_glue keeps a file's -1 as -1; the model then refuses it by name) */
+        if (ds->has_labels && !ds->is_regression && ds->labels[i] != -1.0f &&
+            (ds->labels[i] < 0 || ds->labels[i] >= ds->num_labels)) {
             fprintf(stderr, "row %d: label %g outside [0, %d)\n", i, ds->labels[i], ds->num_labels);
             abort();
         }
