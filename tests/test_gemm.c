@@ -451,6 +451,58 @@ static void test_gemm_few_rows(void)
                 }
 }
 
+/* Weight gradients of few tokens (bft__gemm_dw_thread: dW += dY^T . x over at most 16 depths, 32 with
+   rows 4 KiB apart) against the blocked driver: C and the fused lane sums bitwise, on whole 8 x 48
+   tiles and the edges, with alpha, beta, a bias, padded strides, on 1 and 2 threads. */
+static void test_gemm_few_tokens_dw(void)
+{
+    static const int sh[][3] = { /* rows M, columns N, depth K */
+        { 768, 768, 16 }, { 768, 3072, 16 }, { 13, 50, 5 }, { 8, 48, 1 }, { 100, 200, 32 }, { 21, 130, 31 },
+        { 2304, 96, 3 }, { 7, 300, 16 }, { 64, 47, 16 }, { 40, 96, 33 }, { 24, 1024, 32 }
+    };
+    const int depth = bft__gemm_dw_depth;
+    int s, nt, saved = max_threads();
+    if (strcmp(cur_kernel, "avx512") != 0) return; /* elsewhere both runs are the driver's */
+    for (s = 0; s < (int)(sizeof sh / sizeof sh[0]); s++) {
+        const int M = sh[s][0], N = sh[s][1], K = sh[s][2], pad = s % 3 == 2, sums = s % 4 < 2;
+        const int lda = M + pad, ldb = N + 3 * pad, ldc = N + 2 * pad;
+        const float alpha = s % 4 == 3 ? 0.75f : 1.0f, beta = s % 3 == 0 ? 1.0f : s % 3 == 1 ? 0.0f : 0.5f;
+        float *A = operand(K, M, lda), *B = operand(K, N, ldb), *C0 = operand(M, N, ldc), *bias = operand(1, N, N);
+        float *ref = NULL, *want = (float *)malloc(sizeof(float) * (size_t)M);
+        const size_t n = (size_t)M * (size_t)ldc;
+        int driver, i, k;
+        for (i = 0; i < M; i++) { /* the serial sums in k order, onto a running value */
+            want[i] = 0.25f * (float)(i % 5);
+            for (k = 0; k < K; k++) want[i] += A[(size_t)k * lda + i];
+        }
+        for (nt = 1; nt <= 2; nt++) {
+            if (!use_threads(nt)) break;
+            for (driver = 1; driver >= 0; driver--) {
+                float *C = (float *)malloc(n * sizeof(float)), *sum = (float *)malloc(sizeof(float) * (size_t)M);
+                int did, bad = -1;
+                memcpy(C, C0, n * sizeof(float));
+                for (i = 0; i < M; i++) sum[i] = 0.25f * (float)(i % 5);
+                bft__gemm_dw_depth = driver ? 0 : depth;
+                did = bft__gemm_run(cur_prec, 1, 0, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, s % 2 ? bias : NULL,
+                                    NULL, NULL, sums ? sum : NULL);
+                bft__gemm_dw_depth = depth;
+                for (i = 0; i < M && bad < 0; i++)
+                    if (did ? memcmp(&sum[i], &want[i], sizeof(float)) != 0 : sum[i] != 0.25f * (float)(i % 5)) bad = i;
+                CHECK(bad < 0, "%s: dW %dx%dx%d, %d threads, %s: lane sum %d wrong (fused %d)", cur_kernel, M, N, K, nt,
+                      driver ? "driver" : "few-token path", bad, did);
+                CHECK(driver || !sums || did || !bft__gemm_dw_takes(K, (size_t)ldc) || M < 8 || N < 48, "%s: dW %dx%dx%d: the few-token path did not sum the lanes", cur_kernel, M, N, K);
+                if (!ref) { ref = C; free(sum); continue; }
+                CHECK(memcmp(C, ref, n * sizeof(float)) == 0, "%s: dW %dx%dx%d, %d threads, %s: C differs from the driver on 1 thread",
+                      cur_kernel, M, N, K, nt, driver ? "driver" : "few-token path");
+                free(C);
+                free(sum);
+            }
+        }
+        use_threads(saved);
+        free(A); free(B); free(C0); free(bias); free(ref); free(want);
+    }
+}
+
 /* The reference itself (used as the fallback when packing buffers cannot be allocated). */
 static void test_gemm_reference(void)
 {
@@ -574,6 +626,7 @@ int main(void)
             RUN_KERNEL_TEST(test_gemm_lane_sums, kname);
             RUN_KERNEL_TEST(test_gemm_bias, kname);
             RUN_KERNEL_TEST(test_gemm_few_rows, kname);
+            RUN_KERNEL_TEST(test_gemm_few_tokens_dw, kname);
         }
     }
     cur_prec = BFT_FP32;
