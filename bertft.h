@@ -5135,17 +5135,6 @@ static void bft__gemm_small_bf16(const bft__gemm_args *g, int s0, int s1, float 
    packed once, shared, into 48-column panels ([K][48]: one row stride for any x), each band's 8
    columns of dY once per band. One K slice, the same fused multiply-adds in the same order and
    the micro-kernels' write-back: bitwise the blocked driver's result. */
-#ifndef BFT__GEMM_DW_DEPTH
-#define BFT__GEMM_DW_DEPTH 32
-#endif
-static int bft__gemm_dw_depth = BFT__GEMM_DW_DEPTH; /* tests set it to 0 to compare with the driver */
-/* Measured against the driver (median of 21 interleaved runs, 2 threads): 16 tokens 1.12-1.20x;
-   32 tokens 0.88-0.95x, but 1.08x where C's rows are 4 KiB apart. So: up to half the limit, and
-   the whole limit on such a C. */
-static int bft__gemm_dw_takes(int K, size_t ldc)
-{
-    return K <= bft__gemm_dw_depth && (2 * K <= bft__gemm_dw_depth || (ldc & 1023) == 0);
-}
 #define BFT__DWZ(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps(), c##i##c = _mm512_setzero_ps();
 #define BFT__DWF(i)                                                                              \
     t = _mm512_set1_ps(a[i]);                                                                    \
@@ -5364,6 +5353,20 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
 /* Products with at most this many rows (and A not transposed) take the small path on any
    number of threads (tests set it to 0 to compare with the blocked driver). */
 static int bft__gemm_few_rows = 256;
+#ifndef BFT__GEMM_DW_DEPTH
+#define BFT__GEMM_DW_DEPTH 32
+#endif
+/* fp32 weight gradients over at most this many tokens take bft__gemm_dw_thread (x86 AVX-512; tests
+   set it to 0 to compare with the blocked driver). */
+static int bft__gemm_dw_depth = BFT__GEMM_DW_DEPTH;
+/* Measured against the driver (medians of 21 interleaved runs, 2 threads). This VM runs in two
+   states: at 16 tokens 1.12-1.22x while the driver reads 230-270 GFLOP/s, 0.94-1.03x while it reads
+   370-420; at 32 tokens 0.88-0.95x, but 1.08x where C's rows are 4 KiB apart. So: up to half the
+   limit, and the whole limit on such a C. (In bf16 the same tiles measured 0.87-1.06x: not used.) */
+static int bft__gemm_dw_takes(int K, size_t ldc)
+{
+    return K <= bft__gemm_dw_depth && (2 * K <= bft__gemm_dw_depth || (ldc & 1023) == 0);
+}
 
 /* Products with fewer multiply-adds than this run on one thread: below it, waking the team and
    the barriers cost about as much as the work (64^3 FMAs take ~1-2 us on one AVX-512 core). */
@@ -5509,6 +5512,7 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
     }
 #else
     (void)bft__gemm_few_rows; /* no small path here */
+    (void)bft__gemm_dw_takes;
 #endif
     /* one panel of columns and one column group: every A element is packed once */
     if (asum && (!transA || N > kn->nc || bft__gemm_nq(kn, M, N, nt) != 1)) asum = NULL;
