@@ -5360,9 +5360,10 @@ static int bft__gemm_few_rows = 256;
    set it to 0 to compare with the blocked driver). */
 static int bft__gemm_dw_depth = BFT__GEMM_DW_DEPTH;
 /* Measured against the driver (medians of 21 interleaved runs, 2 threads). This VM runs in two
-   states: at 16 tokens 1.12-1.22x while the driver reads 230-270 GFLOP/s, 0.94-1.03x while it reads
-   370-420; at 32 tokens 0.88-0.95x, but 1.08x where C's rows are 4 KiB apart. So: up to half the
-   limit, and the whole limit on such a C. (In bf16 the same tiles measured 0.87-1.06x: not used.) */
+   states: at 16 tokens 1.12-1.24x while the driver reads 230-270 GFLOP/s, 0.87-1.04x (QKV's dW
+   0.91-0.95x) while it reads 370-420; at 32 tokens 0.88-0.95x, but 1.08x where C's rows are 4 KiB
+   apart. So: up to half the limit, and the whole limit on such a C. (In bf16 the same tiles
+   measured 0.86-1.06x: not used.) */
 static int bft__gemm_dw_takes(int K, size_t ldc)
 {
     return K <= bft__gemm_dw_depth && (2 * K <= bft__gemm_dw_depth || (ldc & 1023) == 0);
