@@ -5180,7 +5180,8 @@ static void bft__gemm_dw_thread(const bft__gemm_args *g, int tid, int nt)
     float *bp = g->abuf, *ap = bp + (size_t)K * (size_t)np * 48 + (size_t)tid * g->astride;
     int p, q, k, i;
     for (p = np * tid / nt; p < np * (tid + 1) / nt; p++)
-        for (k = 0; k < K; k++) memcpy(bp + ((size_t)p * K + k) * 48, g->B + (size_t)k * g->ldb + (size_t)p * 48, 48 * sizeof(float));
+        for (k = 0; k < K; k++)
+            memcpy(bp + ((size_t)p * K + k) * 48, g->B + (size_t)k * g->ldb + (size_t)p * 48, 48 * sizeof(float));
     if (nt > 1) { BFT__OMP(barrier) }
     for (q = nb * tid / nt; q < nb * (tid + 1) / nt; q++) {
         float *c = g->C + (size_t)q * 8 * g->ldc;

@@ -490,7 +490,8 @@ static void test_gemm_few_tokens_dw(void)
                     if (did ? memcmp(&sum[i], &want[i], sizeof(float)) != 0 : sum[i] != 0.25f * (float)(i % 5)) bad = i;
                 CHECK(bad < 0, "%s: dW %dx%dx%d, %d threads, %s: lane sum %d wrong (fused %d)", cur_kernel, M, N, K, nt,
                       driver ? "driver" : "few-token path", bad, did);
-                CHECK(driver || !sums || did || !bft__gemm_dw_takes(K, (size_t)ldc) || M < 8 || N < 48, "%s: dW %dx%dx%d: the few-token path did not sum the lanes", cur_kernel, M, N, K);
+                CHECK(driver || !sums || did || !bft__gemm_dw_takes(K, (size_t)ldc) || M < 8 || N < 48,
+                      "%s: dW %dx%dx%d: the few-token path did not sum the lanes", cur_kernel, M, N, K);
                 if (!ref) { ref = C; free(sum); continue; }
                 CHECK(memcmp(C, ref, n * sizeof(float)) == 0, "%s: dW %dx%dx%d, %d threads, %s: C differs from the driver on 1 thread",
                       cur_kernel, M, N, K, nt, driver ? "driver" : "few-token path");
