@@ -5176,21 +5176,15 @@ static void bft__gemm_tile_dw(int kc, const float *a, const float *b, float *cp,
 __attribute__((target("avx512f")))
 static void bft__gemm_dw_thread(const bft__gemm_args *g, int tid, int nt)
 {
-    const int K = g->K, np = g->N / 48, nb = g->M / 8;
+    const int K = g->K, np = g->N / 48, nb = g->M / 8, p0 = np * tid / nt, p1 = np * (tid + 1) / nt;
     float *bp = g->abuf, *ap = bp + (size_t)K * (size_t)np * 48 + (size_t)tid * g->astride;
-    int p, q, k, i;
-    for (p = np * tid / nt; p < np * (tid + 1) / nt; p++)
-        for (k = 0; k < K; k++)
-            memcpy(bp + ((size_t)p * K + k) * 48, g->B + (size_t)k * g->ldb + (size_t)p * 48, 48 * sizeof(float));
+    int p, q;
+    if (p1 > p0) /* panels of 48 lanes (the AVX-512 packs take at most 32) */
+        bft__gemm_pack(g->B + (size_t)p0 * 48, g->ldb, 1, (p1 - p0) * 48, K, 48, bp + (size_t)p0 * K * 48, 0, NULL);
     if (nt > 1) { BFT__OMP(barrier) }
     for (q = nb * tid / nt; q < nb * (tid + 1) / nt; q++) {
         float *c = g->C + (size_t)q * 8 * g->ldc;
-        for (k = 0; k < K; k++) {
-            const float *src = g->A + (size_t)k * g->lda + (size_t)q * 8;
-            for (i = 0; i < 8; i++) ap[k * 8 + i] = src[i];
-            if (g->asum)
-                for (i = 0; i < 8; i++) g->asum[q * 8 + i] += src[i];
-        }
+        bft__gemm_pack_for(g->kn, 0, g->A + (size_t)q * 8, g->lda, 1, 8, K, 8, ap, g->asum ? g->asum + q * 8 : NULL);
         for (p = 0; p < np; p++)
             bft__gemm_tile_dw(K, ap, bp + (size_t)p * K * 48, c + (size_t)p * 48, g->ldc, g->alpha, g->beta,
                               g->bias ? g->bias + (size_t)p * 48 : NULL);
