@@ -38,7 +38,10 @@
 
    Mixed precision: set m->precision = BFT_BF16 (what Trainer --bf16 / torch.autocast(cpu, bfloat16)
    do) and every matrix product rounds its operands to bf16 and sums in fp32, on VDPBF16PS when the
-   CPU has AVX512_BF16 (about twice the fp32 rate); weights, gradients and AdamW stay fp32.
+   CPU has AVX512_BF16 (about twice the fp32 rate); weights, gradients and AdamW stay fp32. To serve
+   a model in bf16, call bft_model_pack_bf16(m) once: forwards then read the weights already
+   converted to bf16 (a copy, dropped by bft_adamw_step and loading; pack again after changing
+   m->params yourself).
 
    Options (define before including, in the implementation file):
       BERTFT_STATIC            make every function static (private copy per translation unit)
@@ -306,6 +309,7 @@ typedef struct bft_batch {
 } bft_batch;
 
 typedef struct bft_acts bft_acts; /* activations saved for backward; private layout */
+typedef struct bft_wpack bft_wpack; /* bft_model_pack_bf16's copy of the weights; private layout */
 
 typedef struct bft_model {
     bft_config config;
@@ -329,6 +333,7 @@ typedef struct bft_model {
     /* messages from loading (newly initialised, unused or renamed tensors), or NULL */
     char *load_report;
     bft_acts *acts;
+    bft_wpack *wpack;             /* NULL unless bft_model_pack_bf16 made one */
 } bft_model;
 
 /* A model with HF's random initialisation: N(0, initializer_range) weights, zero biases,
@@ -353,6 +358,17 @@ BERTFT_DEF bft_result bft_model_save(const bft_model *m, const char *dir);
 BERTFT_DEF void bft_model_free(bft_model *m);
 BERTFT_DEF const bft_tensor_info *bft_model_find_tensor(const bft_model *m, const char *name);
 BERTFT_DEF void bft_model_seed(bft_model *m, uint64_t seed); /* reseed dropout */
+/* bf16 inference, for a model whose weights stay the same over many forwards (serving a model,
+   an evaluation loop). In BFT_BF16 every forward rounds each fp32 weight to bf16 pairs again:
+   at one request of 128 tokens that is a quarter of the time. bft_model_pack_bf16 packs the
+   weights of the linear layers once, in the layout the AVX512_BF16 kernel reads (half the bytes
+   of the fp32 weights: 170 MB for BERT-base), and the forwards in BFT_BF16 that follow read that
+   copy. The results are bitwise the same. It is a copy of m->params as they are at this call:
+   bft_adamw_step and the loading functions drop it; after writing m->params yourself, call it
+   again, or bft_model_unpack_bf16 to drop it. Without AVX512_BF16 (bft_gemm_native_bf16() == 0)
+   it packs nothing and returns BFT_OK. bft_trainer_evaluate packs for its own loop. */
+BERTFT_DEF bft_result bft_model_pack_bf16(bft_model *m);
+BERTFT_DEF void bft_model_unpack_bf16(bft_model *m);
 
 /* Forward pass. training = 1 applies dropout and keeps what backward needs.
    Sets m->logits and, when labels are given, m->loss. */
@@ -4796,6 +4812,8 @@ typedef struct bft__gemm_args {
     const float *bias;      /* NULL, or bias[j] added to column j of the final C (see bft__gemm_ukr_fn) */
     bft__gemm_epi_fn epi;   /* element-wise step on finished tiles, or NULL */
     const void *ectx;
+    const float *bpk;       /* NULL, or B already packed for the bf16-pair kernel (bft__gemm_pk_pack) */
+    size_t bpad;            /* its columns rounded up to whole slivers */
 } bft__gemm_args;
 
 /* B slivers packed per work unit: enough for long row reads when B's lanes are contiguous,
@@ -5096,11 +5114,14 @@ BFT__INLINE void bft__gemm_small_loops_bf16(const bft__gemm_args *g, const int t
         for (pc = 0; pc < K; pc += KC) {
             const int kc = bft__gemm_min(KC, K - pc), kpc = (kc + 1) / 2, last = pc + kc == K;
             const float beta = pc == 0 ? g->beta : 1.0f;
-            bft__gemm_pack_bf16(transB ? g->B + (size_t)j0 * ldb + pc : g->B + (size_t)pc * ldb + j0, ldb, !transB, nlg,
-                                kc, 32, bp, NULL);
+            if (!g->bpk)
+                bft__gemm_pack_bf16(transB ? g->B + (size_t)j0 * ldb + pc : g->B + (size_t)pc * ldb + j0, ldb, !transB,
+                                    nlg, kc, 32, bp, NULL);
             for (t = s; t < se; t++) {
                 const int j = 32 * t, nl = bft__gemm_min(32, N - j);
-                const float *bias = last && g->bias ? g->bias + j : NULL, *bq = bp + (size_t)(t - s) * 32 * (size_t)kpc;
+                const float *bias = last && g->bias ? g->bias + j : NULL;
+                const float *bq = g->bpk ? g->bpk + (size_t)(pc / 2) * g->bpad + (size_t)j * (size_t)kpc
+                                         : bp + (size_t)(t - s) * 32 * (size_t)kpc;
                 for (i = 0; i < M; i += mr) {
                     const float *a = ap + (size_t)i * rs + (size_t)(pc / 2) * cs;
                     float *c = g->C + (size_t)i * ldc + j;
@@ -5304,19 +5325,22 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
             const int kc = bft__gemm_min(KC, g->K - pc), ku = bft__gemm_units(kn, kc), last = pc + kc == g->K;
             /* slice 0 applies the caller's beta; later slices add to what is there */
             const float beta = pc == 0 ? g->beta : 1.0f;
-            float *bp = g->bbuf[slice & 1];
+            /* a B packed beforehand: its slivers of this slice and panel, in the same layout */
+            const float *bp = g->bpk ? g->bpk + (size_t)(pc / 2) * g->bpad + (size_t)jc * (size_t)ku : g->bbuf[slice & 1];
             int *next = g->next + 2 * slice;
             int s, item;
             /* No barrier is needed before refilling this buffer: it last held slice - 2, and every
                thread finished computing slice - 2 before it reached the barrier of slice - 1,
                which this thread has passed. */
-            while ((s = bft__gemm_take(&next[0])) < (ns + BFT__GEMM_BGROUP - 1) / BFT__GEMM_BGROUP) {
+            while (!g->bpk && (s = bft__gemm_take(&next[0])) < (ns + BFT__GEMM_BGROUP - 1) / BFT__GEMM_BGROUP) {
                 const int j = jc + s * BFT__GEMM_BGROUP * NR, nl = bft__gemm_min(BFT__GEMM_BGROUP * NR, jc + nc - j);
                 const float *src = g->transB ? g->B + (size_t)j * g->ldb + pc : g->B + (size_t)pc * g->ldb + j;
                 bft__gemm_pack_for(kn, g->to_bf16, src, g->ldb, !g->transB, nl, kc, NR,
-                                   bp + (size_t)(j - jc) * (size_t)ku, NULL);
+                                   g->bbuf[slice & 1] + (size_t)(j - jc) * (size_t)ku, NULL);
             }
-            if (nt > 1) { BFT__OMP(barrier) } /* B panel complete before anyone uses it */
+            /* B panel complete before anyone uses it; and a slice's tiles of C done before the
+               next slice adds to them */
+            if (nt > 1) { BFT__OMP(barrier) }
             while ((item = bft__gemm_take(&next[1])) < n_ic * nq) {
                 const int q = item % nq;
                 int ic = 0, mc = 0;
@@ -5431,13 +5455,54 @@ static void bft__gemm_add_bias(int M, int N, const float *bias, float *C, size_t
             for (j = 0; j < N; j++) C[(size_t)i * ldc + j] += bias[j];
 }
 
+static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
+                         const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
+                         const float *bias, bft__gemm_epi_fn epi, const void *ectx, float *asum);
+
+/* ---- B packed once ------------------------------------------------------------------------------
+   A weight that many products read unchanged (inference) need not be rounded to bf16 pairs again
+   in each of them. Packed once, in the layout the bf16-pair kernel's paths pack it to (for each
+   K slice of KC depths, the slivers of 32 columns one after another, each [pairs][32] words as
+   bft__gemm_pack_bf16 writes them), it is read by the small path and the blocked driver where
+   they would pack B: the same words, so bitwise the same results, and half the bytes of the fp32
+   weight to read. Size in floats (words): */
+static size_t bft__gemm_pk_size(int N, int K)
+{
+    return (size_t)bft__gemm_round_up(N, 32) * (size_t)((K + 1) / 2);
+}
+
+/* op(B) (K x N; B and transB as in bft__gemm_run) packed into dst, on all threads. Returns 0
+   (dst untouched) when the kernel BFT_BF16 products use is not the bf16-pair one. */
+static int bft__gemm_pk_pack(int transB, int N, int K, const float *B, size_t ldb, float *dst)
+{
+#ifdef BFT__GEMM_X86
+    const bft__gemm_kernel_info *kn = bft__gemm_active(BFT_BF16);
+    const int KC = kn->kc, ng = (N + 127) / 128, ns = (K + KC - 1) / KC;
+    const size_t pad = (size_t)bft__gemm_round_up(N, 32);
+    int it;
+    if (kn->pack != BFT__PACK_BF16) return 0;
+    BFT__OMP(parallel for schedule(dynamic) if ((double)N * K >= 65536.0))
+    for (it = 0; it < ns * ng; it++) { /* 4 slivers of one slice */
+        const int pc = it / ng * KC, kc = bft__gemm_min(KC, K - pc), j = it % ng * 128, nl = bft__gemm_min(128, N - j);
+        bft__gemm_pack_bf16(transB ? B + (size_t)j * ldb + pc : B + (size_t)pc * ldb + j, ldb, !transB, nl, kc, 32,
+                            dst + (size_t)(pc / 2) * pad + (size_t)j * (size_t)((kc + 1) / 2), NULL);
+    }
+    return 1;
+#else
+    (void)transB; (void)N; (void)K; (void)B; (void)ldb; (void)dst;
+    return 0;
+#endif
+}
+
 /* bft_gemm, plus bias[j] (NULL: none) on each column of the result, then epi(ectx, ...) on
    every tile of C once it holds its final values; and, when asum != NULL and A is transposed,
    asum[i] += sum over k of A[k][i] (in k order, unrounded) as A is packed, when that packs each
-   element of A once. Returns 1 if it added to asum, else 0 (the caller sums itself). */
-static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
-                         const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
-                         const float *bias, bft__gemm_epi_fn epi, const void *ectx, float *asum)
+   element of A once. Returns 1 if it added to asum, else 0 (the caller sums itself).
+   bpk: NULL, or op(B) as bft__gemm_pk_pack packed it for the bf16-pair kernel, used instead of
+   packing B again when that kernel runs the product (B is still read if it does not). */
+static int bft__gemm_run_pk(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
+                            const float *A, int lda, const float *B, int ldb, const float *bpk, float beta, float *C,
+                            int ldc, const float *bias, bft__gemm_epi_fn epi, const void *ectx, float *asum)
 {
     bft__gemm_args g;
     const bft__gemm_kernel_info *kn;
@@ -5465,6 +5530,10 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
     g.lda = (size_t)lda; g.ldb = (size_t)ldb; g.ldc = (size_t)ldc;
     g.epi = epi; g.ectx = ectx;
     g.bias = bias;
+    if (bpk && prec == BFT_BF16 && kn->pack == BFT__PACK_BF16) {
+        g.bpk = bpk;
+        g.bpad = (size_t)bft__gemm_round_up(N, 32);
+    }
 #ifdef BFT__GEMM_X86
     /* A weight gradient of few tokens (bft__gemm_dw_thread): the whole bands and panels there, the
        edges (rows past a multiple of 8, columns past one of 48) by this function on the parts */
@@ -5539,6 +5608,13 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
 
     bft__gemm_team(bft__gemm_thread, &g, nt);
     return asum != NULL;
+}
+
+static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
+                         const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc,
+                         const float *bias, bft__gemm_epi_fn epi, const void *ectx, float *asum)
+{
+    return bft__gemm_run_pk(prec, transA, transB, M, N, K, alpha, A, lda, B, ldb, NULL, beta, C, ldc, bias, epi, ectx, asum);
 }
 
 BERTFT_DEF void bft_gemm(bft_precision prec, int transA, int transB, int M, int N, int K, float alpha,
@@ -6057,19 +6133,20 @@ static void bft__lin_epi_init(bft__lin_epi *e, const float *bias, size_t ld)
 }
 
 /* Linear layer as torch.nn.Linear: out[N,OC] = x[N,IC] . W[OC,IC]^T + b[OC], then what `e` adds
-   (e == NULL: the bias only). */
-static void bft__linear_fwd_ex(bft_precision pr, float *out, const float *x, const float *W, int N, int IC, int OC,
-                               const bft__lin_epi *e)
+   (e == NULL: the bias only). Wpk: NULL, or W packed for bf16 (bft_model_pack_bf16). */
+static void bft__linear_fwd_ex(bft_precision pr, float *out, const float *x, const float *W, const float *Wpk, int N,
+                               int IC, int OC, const bft__lin_epi *e)
 {
-    (void)bft__gemm_run(pr, 0, 1, N, OC, IC, 1.0f, x, IC, W, IC, 0.0f, out, OC, e->bias,
-                        e->p_drop > 0 ? bft__lin_epilogue : NULL, e, NULL);
+    (void)bft__gemm_run_pk(pr, 0, 1, N, OC, IC, 1.0f, x, IC, W, IC, Wpk, 0.0f, out, OC, e->bias,
+                           e->p_drop > 0 ? bft__lin_epilogue : NULL, e, NULL);
 }
 
-static void bft__linear_fwd(bft_precision pr, float *out, const float *x, const float *W, const float *b, int N, int IC, int OC)
+static void bft__linear_fwd(bft_precision pr, float *out, const float *x, const float *W, const float *Wpk,
+                            const float *b, int N, int IC, int OC)
 {
     bft__lin_epi e;
     bft__lin_epi_init(&e, b, (size_t)OC);
-    bft__linear_fwd_ex(pr, out, x, W, N, IC, OC, &e);
+    bft__linear_fwd_ex(pr, out, x, W, Wpk, N, IC, OC, &e);
 }
 
 /* dx[N,IC] = dout . W (beta = 1 adds to dx, for residual branches), dW[OC,IC] += dout^T . x,
@@ -6603,6 +6680,86 @@ static int bft__thread_id(void)
 #endif
 }
 
+/* ---- bf16 weights packed once (bft_model_pack_bf16) ---- */
+struct bft_wpack {
+    const bft__gemm_kernel_info *kn; /* the kernel it was packed for (a forced kernel may change) */
+    int n;
+    const float **w;              /* the fp32 weights, [n] */
+    float **pk;                   /* their packed copies, [n], in mem */
+    float *mem;
+};
+
+/* The linear layers' weights: [out, in] each. */
+static int bft__linear_weights(const bft_model *m, const float **w, int *out, int *in)
+{
+    const int C = m->config.hidden_size, I = m->config.intermediate_size, L = m->config.num_hidden_layers;
+    int l, n = 0;
+    for (l = 0; l < L; l++) {
+        const bft_layer *y = &m->p.layers[l];
+        w[n] = y->q_w; out[n] = 3 * C; in[n++] = C;
+        w[n] = y->ao_w; out[n] = C; in[n++] = C;
+        w[n] = y->i_w; out[n] = I; in[n++] = C;
+        w[n] = y->o_w; out[n] = C; in[n++] = I;
+    }
+    w[n] = m->p.pool_w; out[n] = C; in[n++] = C;
+    w[n] = m->p.cls_w; out[n] = m->config.num_labels; in[n++] = C;
+    return n;
+}
+
+BERTFT_DEF void bft_model_unpack_bf16(bft_model *m)
+{
+    if (!m || !m->wpack) return;
+    bft__free64(m->wpack->mem);
+    bft_free(m->wpack);
+    m->wpack = NULL;
+}
+
+BERTFT_DEF bft_result bft_model_pack_bf16(bft_model *m)
+{
+    const int nw = 4 * m->config.num_hidden_layers + 2;
+    bft_wpack *wp;
+    const float **w;
+    int *out, *in, k;
+    size_t total = 0, off = 0;
+    bft_model_unpack_bf16(m);
+    if (!bft_gemm_native_bf16()) return BFT_OK;
+    /* one block: the struct, then the pointer arrays, then the shapes */
+    wp = (bft_wpack *)bft__calloc(1, sizeof *wp + (size_t)nw * (2 * sizeof(float *) + 2 * sizeof(int)));
+    if (!wp) return bft__fail(BFT_ERR_OOM, "out of memory packing the weights as bf16");
+    wp->w = w = (const float **)(void *)(wp + 1);
+    wp->pk = (float **)(void *)(w + nw);
+    out = (int *)(void *)(wp->pk + nw);
+    in = out + nw;
+    wp->n = bft__linear_weights(m, w, out, in);
+    for (k = 0; k < wp->n; k++) total += (bft__gemm_pk_size(out[k], in[k]) + 15) & ~(size_t)15;
+    if (!(wp->mem = bft__alloc64(total, 0))) {
+        bft_free(wp);
+        return bft__fail(BFT_ERR_OOM, "out of memory packing the weights as bf16 (%.0f MB)", (double)total * 4 / 1e6);
+    }
+    for (k = 0; k < wp->n; k++) {
+        wp->pk[k] = wp->mem + off;
+        off += (bft__gemm_pk_size(out[k], in[k]) + 15) & ~(size_t)15;
+        if (!bft__gemm_pk_pack(1, out[k], in[k], w[k], (size_t)in[k], wp->pk[k])) { /* no bf16-pair kernel after all */
+            m->wpack = wp;
+            bft_model_unpack_bf16(m);
+            return BFT_OK;
+        }
+    }
+    wp->kn = bft__gemm_active(BFT_BF16);
+    m->wpack = wp;
+    return BFT_OK;
+}
+
+/* W's packed copy for a BFT_BF16 product, or NULL. */
+static const float *bft__wpk(const bft_model *m, const float *W)
+{
+    int k;
+    if (!m->wpack || m->precision != BFT_BF16 || bft__gemm_active(BFT_BF16) != m->wpack->kn) return NULL;
+    for (k = 0; k < m->wpack->n; k++)
+        if (m->wpack->w[k] == W) return m->wpack->pk[k];
+    return NULL;
+}
+
 BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training)
 {
     const bft_config *c = &m->config;
@@ -6672,7 +6829,7 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
         const size_t rs = cls ? (size_t)T * C : (size_t)C;
         const float *res = v.x;
         /* q, k, v in one GEMM: the three weight matrices are adjacent, [3C, C] */
-        bft__linear_fwd(m->precision, v.qkv, v.x, w->q_w, w->q_b, N, C, 3 * C);
+        bft__linear_fwd(m->precision, v.qkv, v.x, w->q_w, bft__wpk(m, w->q_w), w->q_b, N, C, 3 * C);
         pa_l = bft__drop_key(m, pa, &lk[0]) ? pa : 0.0f;
         BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * Tq * T * D > 262144))
         for (bh = 0; bh < B * H; bh++) {
@@ -6690,14 +6847,14 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
         /* attention output: dense -> dropout -> + residual -> LayerNorm */
         bft__lin_epi_init(&e, w->ao_b, rs);
         if (bft__drop_key(m, ph, &lk[1])) { e.p_drop = ph; e.key = lk[1]; }
-        bft__linear_fwd_ex(m->precision, v.ln1_in, v.ctx, w->ao_w, R, C, C, &e);
+        bft__linear_fwd_ex(m->precision, v.ln1_in, v.ctx, w->ao_w, bft__wpk(m, w->ao_w), R, C, C, &e);
         bft__layernorm_fwd(v.ln1_out, v.ln1_mean, v.ln1_rstd, v.ln1_in, res, w->ln1_w, w->ln1_b, R, C, c->layer_norm_eps);
         /* feed-forward: dense -> GELU -> dense -> dropout -> + residual -> LayerNorm */
-        bft__linear_fwd(m->precision, v.inter_pre, v.ln1_out, w->i_w, w->i_b, R, C, I);
+        bft__linear_fwd(m->precision, v.inter_pre, v.ln1_out, w->i_w, bft__wpk(m, w->i_w), w->i_b, R, C, I);
         bft__gelu_fwd(v.inter_act, v.inter_pre, (size_t)R * I);
         bft__lin_epi_init(&e, w->o_b, rs);
         if (bft__drop_key(m, ph, &lk[2])) { e.p_drop = ph; e.key = lk[2]; }
-        bft__linear_fwd_ex(m->precision, v.ln2_in, v.inter_act, w->o_w, R, I, C, &e);
+        bft__linear_fwd_ex(m->precision, v.ln2_in, v.inter_act, w->o_w, bft__wpk(m, w->o_w), R, I, C, &e);
         bft__layernorm_fwd(v.out, v.ln2_mean, v.ln2_rstd, v.ln2_in, v.ln1_out, w->ln2_w, w->ln2_b, R, C, c->layer_norm_eps);
     }
 
@@ -6706,11 +6863,11 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
         const float *last = a->hidden + (size_t)(a->keep ? L : L % 2) * N * C;
         const size_t stride = L > 0 && bft__cls_only ? (size_t)C : (size_t)T * C; /* compact [CLS] rows, or every token's */
         for (n = 0; n < B; n++) memcpy(a->pool_in + (size_t)n * C, last + (size_t)n * stride, (size_t)C * sizeof(float));
-        bft__linear_fwd(m->precision, a->pooled, a->pool_in, m->p.pool_w, m->p.pool_b, B, C, C);
+        bft__linear_fwd(m->precision, a->pooled, a->pool_in, m->p.pool_w, bft__wpk(m, m->p.pool_w), m->p.pool_b, B, C, C);
         for (n = 0; n < B * C; n++) a->pooled[n] = tanhf(a->pooled[n]);
         memcpy(a->cls_in, a->pooled, (size_t)B * C * sizeof(float));
         if (bft__drop_key(m, pc, &keys[1])) bft__dropout(a->cls_in, (size_t)B * C, pc, keys[1], 0);
-        bft__linear_fwd(m->precision, a->logits, a->cls_in, m->p.cls_w, m->p.cls_b, B, C, NL);
+        bft__linear_fwd(m->precision, a->logits, a->cls_in, m->p.cls_w, bft__wpk(m, m->p.cls_w), m->p.cls_b, B, C, NL);
         m->logits = a->logits;
     }
 
@@ -6922,6 +7079,7 @@ BERTFT_DEF void bft_model_free(bft_model *m)
     bft_free(m->p.layers);
     bft_free(m->g.layers);
     bft_free(m->load_report);
+    bft_model_unpack_bf16(m);
     if (m->acts) {
         bft__free64(m->acts->mem);
         bft_free(m->acts->drop_keys);
@@ -6992,6 +7150,7 @@ BERTFT_DEF void bft_adamw_step_scaled(bft_adamw *o, bft_model *m, double lr, flo
     (void)simd;
     float bc2s, step_size, b1 = o->beta1, b2 = o->beta2, eps = o->eps;
     if (!m->grads) return;
+    bft_model_unpack_bf16(m); /* the packed copy is of the weights before this step */
     o->step++;
     /* the scalars are Python floats (double) in torch, rounded to float when applied */
     step_size = (float)(lr / (1.0 - pow(o->beta1, (double)o->step)));
@@ -8622,6 +8781,7 @@ BERTFT_DEF bft_result bft_model_load_safetensors_ex(bft_model *m, const char *pa
     int i, k, nunused = 0, nfresh = 0, nmism = 0;
     uint64_t rng[4];
     if ((r = bft__st_open(path, &f, &h)) != BFT_OK) return r;
+    bft_model_unpack_bf16(m);
     if (!(loaded = (char *)bft__calloc((size_t)m->num_tensors, 1))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
     /* first pass: match names and check shapes, so that a bad file changes nothing */
     for (i = 0; i < h.n; i++) {
@@ -8892,6 +9052,12 @@ static bft_result bft__write_jsonl(bft_trainer *t)
     if (!t->jsonl_written) {
         bft__buf b = {0, 0, 0, 0};
         int i;
+        /* an evaluation without training may log first: output_dir may not exist yet (HF's
+           Trainer creates it when it starts) */
+        if ((r = bft_mkdirs(t->args.output_dir)) != BFT_OK) {
+            bft_free(path);
+            return r;
+        }
         for (i = 0; i < t->n_jsonl; i++) {
             bft__buf_puts(&b, t->jsonl[i]);
             bft__buf_puts(&b, "\n");
@@ -9057,6 +9223,7 @@ static bft_result bft__step_adamw(bft_trainer *t, double lr, float coef)
 static bft_result bft__to_host(bft_trainer *t)
 {
     const bft_device *d = t->args.device;
+    if (d) bft_model_unpack_bf16(t->model); /* m->params are about to change */
     return d ? d->to_host(d->ctx, t->model, &t->opt) : BFT_OK;
 }
 static bft_result bft__to_device(bft_trainer *t)
@@ -9079,10 +9246,15 @@ BERTFT_DEF bft_result bft_trainer_evaluate(bft_trainer *t, const bft_encoded *e,
     bft_metrics mt;
     bft__kv kv[16];
     char keys[16][64];
-    int nkv = 0;
+    int nkv = 0, packed = 0;
     memset(&pb, 0, sizeof pb);
     memset(&mt, 0, sizeof mt);
     if (e->n < 1) return bft__fail(BFT_ERR_INVALID, "evaluation set is empty");
+    /* the weights stay as they are for the whole loop: bf16 forwards read them packed once (out
+       of memory for the copy: they pack as they go, as in training) */
+    if (!t->args.device && m->precision == BFT_BF16 && !m->wpack && e->n > bs) {
+        packed = bft_model_pack_bf16(m) == BFT_OK && m->wpack;
+    }
     idx = BFT__NEW(int, bs);
     logits = logits_out ? logits_out : BFT__NEW(float, (size_t)e->n * NL);
     if (!idx || !logits) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
@@ -9133,6 +9305,7 @@ BERTFT_DEF bft_result bft_trainer_evaluate(bft_trainer *t, const bft_encoded *e,
     }
     if (loss_out) *loss_out = labels ? loss_sum / e->n : NAN;
 done:
+    if (packed) bft_model_unpack_bf16(m);
     bft_padded_batch_free(&pb);
     bft_free(idx);
     if (!logits_out) bft_free(logits);

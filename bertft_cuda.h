@@ -1526,6 +1526,7 @@ static bft_result bft_cuda__to_host(void *ctx, bft_model *m, bft_adamw *o)
 {
     bft_cuda__ctx *X = (bft_cuda__ctx *)ctx;
     bft_result r;
+    bft_model_unpack_bf16(m); /* the CPU's packed bf16 weights are of the old m->params */
     if ((r = bft_cuda__copy(X, m->params, X->params, X->P * sizeof(float), 1)) != BFT_OK) return r;
     if (o && o->m && o->v && o->n == X->P) {
         if ((r = bft_cuda__copy(X, o->m, X->am, X->P * sizeof(float), 1)) != BFT_OK) return r;

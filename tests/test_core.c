@@ -101,6 +101,127 @@ static void test_forward_backward_parity(void)
     }
 }
 
+/* bft_model_pack_bf16: forwards in BFT_BF16 read the weights packed once. The mixed_bf16 case's
+   logits against PyTorch with the pack; then a model with K over two of the kernel's slices
+   (intermediate 1100 > 1024) at 60 rows (the small path) and 320 (the blocked driver), in
+   inference and training mode: bitwise the logits without the pack. AdamW and loading drop the
+   pack (a stale one would give the old weights' logits); packing again after writing m->params
+   follows them. Without AVX512_BF16 nothing is packed and the results are the same. */
+static void test_bf16_packed_weights(void)
+{
+    bft_model *m;
+    bft_st_file ref;
+    tbatch tb;
+    bft_config c;
+    bft_adamw o;
+    int native = bft_gemm_native_bf16(), bi, tr, i;
+    if (load_case("mixed_bf16", &m, &ref)) {
+        const bft_st_tensor *lg = bft_st_get(&ref, "logits");
+        double ma, rel;
+        get_batch(&ref, "", 0, &tb);
+        CHECK_OK(bft_model_pack_bf16(m));
+        CHECK((m->wpack != NULL) == native, "packed %d on a CPU with native bf16 %d", m->wpack != NULL, native);
+        CHECK_OK(bft_forward(m, &tb.b, 1));
+        rel = normrel(m->logits, lg->data, lg->numel, &ma);
+        printf("  mixed_bf16 logits from packed weights: rel %.2e\n", rel);
+        CHECK(rel < 1e-5, "mixed_bf16, packed weights: logits rel error %.3e", rel);
+        free_batch(&tb);
+        bft_st_free(&ref);
+        bft_model_free(m);
+    }
+    bft_config_default(&c);
+    c.vocab_size = 500; c.hidden_size = 64; c.num_hidden_layers = 2; c.num_attention_heads = 4;
+    c.intermediate_size = 1100; c.num_labels = 3;
+    CHECK_OK(bft_model_create(&m, &c, 5));
+    m->precision = BFT_BF16;
+    CHECK_OK(bft_adamw_init(&o, m, 1e-2f, 0.9f, 0.999f, 1e-8f, 0.0f));
+    for (bi = 0; bi < 2; bi++) {
+        const int B = bi ? 4 : 3, T = bi ? 80 : 20, N = B * T;
+        int32_t *ids = (int32_t *)malloc(sizeof(int32_t) * N);
+        float labels[4] = {0, 2, 1, 1}, want[12], got[12];
+        bft_batch b = {B, T, ids, NULL, NULL, labels};
+        for (i = 0; i < N; i++) ids[i] = 1 + (i * 37 + bi) % 499;
+        for (tr = 0; tr < 2; tr++) {
+            bft_model_unpack_bf16(m);
+            bft_model_seed(m, 9);
+            CHECK_OK(bft_forward(m, &b, tr));
+            memcpy(want, m->logits, sizeof(float) * B * 3);
+            CHECK_OK(bft_model_pack_bf16(m));
+            bft_model_seed(m, 9);
+            CHECK_OK(bft_forward(m, &b, tr));
+            memcpy(got, m->logits, sizeof(float) * B * 3);
+            CHECK(memcmp(got, want, sizeof(float) * B * 3) == 0, "%d x %d, training %d: packed logits differ (%.9g vs %.9g)",
+                  B, T, tr, got[0], want[0]);
+            if (m->wpack && tr == 0) { /* the forward reads the pack: a changed word changes the logits */
+                int k;
+                for (k = 0; k < m->wpack->n; k++) m->wpack->pk[k][0] = m->wpack->pk[k][0] == 1.0f ? 0.0f : 1.0f;
+                CHECK_OK(bft_forward(m, &b, 0));
+                CHECK(memcmp(m->logits, want, sizeof(float) * B * 3) != 0, "%d x %d: the packed weights were not read", B, T);
+            }
+        }
+        /* a step changes the weights: the pack must go with it */
+        CHECK_OK(bft_backward(m));
+        bft_adamw_step(&o, m, 1e-2);
+        CHECK(m->wpack == NULL, "AdamW left the pack of the old weights");
+        bft_model_seed(m, 9);
+        CHECK_OK(bft_forward(m, &b, 0));
+        memcpy(want, m->logits, sizeof(float) * B * 3);
+        CHECK(memcmp(want, got, sizeof(float) * B * 3) != 0, "the step did not change the logits");
+        /* weights written by the caller, then packed again */
+        for (i = 0; i < 64 * 64; i++) m->p.layers[1].ao_w[i] *= 0.5f;
+        bft_model_seed(m, 9);
+        CHECK_OK(bft_forward(m, &b, 0));
+        memcpy(want, m->logits, sizeof(float) * B * 3);
+        CHECK_OK(bft_model_pack_bf16(m));
+        bft_model_seed(m, 9);
+        CHECK_OK(bft_forward(m, &b, 0));
+        CHECK(memcmp(m->logits, want, sizeof(float) * B * 3) == 0, "%d x %d: packed again after a write: logits differ", B, T);
+        free(ids);
+    }
+    bft_adamw_free(&o);
+    /* the trainer's evaluation packs for its loop and drops its pack after: logits bitwise those
+       of unpacked forwards over the same padded batches */
+    {
+        enum { NE = 19, BS = 8 };
+        bft_trainer t;
+        bft_train_args a;
+        bft_encoded e;
+        bft_padded_batch pb;
+        float got[NE * 3], want[NE * 3];
+        int64_t off[NE + 1];
+        int32_t ids[NE * 40], types[NE * 40], idx[BS], start;
+        memset(&pb, 0, sizeof pb);
+        off[0] = 0;
+        for (i = 0; i < NE; i++) off[i + 1] = off[i] + 5 + (i * 7) % 33;
+        for (i = 0; i < (int)off[NE]; i++) { ids[i] = 1 + (i * 13) % 499; types[i] = i % 3 == 0; }
+        e.n = NE; e.offsets = off; e.input_ids = ids; e.token_type_ids = types;
+        bft_train_args_default(&a);
+        a.per_device_eval_batch_size = BS;
+        a.report_to_tensorboard = 0;
+        a.bf16 = 1;
+        CHECK_OK(bft_trainer_init(&t, m, NULL, &a, "mrpc"));
+        CHECK_OK(bft_model_pack_bf16(m)); /* the caller's own pack stays */
+        CHECK_OK(bft_trainer_evaluate(&t, &e, NULL, "eval", NULL, NULL, got));
+        CHECK((m->wpack != NULL) == native, "the evaluation dropped the caller's pack");
+        bft_model_unpack_bf16(m);
+        CHECK_OK(bft_trainer_evaluate(&t, &e, NULL, "eval", NULL, NULL, got));
+        CHECK(m->wpack == NULL, "the evaluation left its pack");
+        for (start = 0; start < NE; start += BS) {
+            const int cnt = NE - start < BS ? NE - start : BS;
+            bft_batch b;
+            for (i = 0; i < cnt; i++) idx[i] = start + i;
+            CHECK_OK(bft_collate(&pb, &e, idx, cnt, 0, 0, 0, NULL));
+            b = bft_padded_batch_view(&pb);
+            CHECK_OK(bft_forward(m, &b, 0));
+            memcpy(want + (size_t)start * 3, m->logits, sizeof(float) * (size_t)cnt * 3);
+        }
+        CHECK(memcmp(got, want, sizeof got) == 0, "evaluation logits differ from unpacked forwards (%.9g vs %.9g)", got[0], want[0]);
+        bft_padded_batch_free(&pb);
+        bft_trainer_free(&t);
+    }
+    bft_model_free(m);
+}
+
 /* Ten Trainer steps: forward, backward, clip, AdamW with HF groups, linear warmup schedule. */
 static void test_training_steps_parity(void)
 {
@@ -727,6 +848,7 @@ int main(void)
     RUN_TEST(test_training_steps_parity);
     RUN_TEST(test_clip_folded_into_adamw);
     RUN_TEST(test_cls_rows_only);
+    RUN_TEST(test_bf16_packed_weights);
     RUN_TEST(test_finite_differences);
     RUN_TEST(test_threads_and_dropout);
     RUN_TEST(test_dropout_rate);

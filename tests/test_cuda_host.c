@@ -143,9 +143,9 @@ static void test_ref_linear_gelu_dropout(void)
     float p = 0.3f;
     int i;
     /* bias + GELU against linear_fwd (bias inside) + gelu_fwd */
-    bft__linear_fwd(BFT_FP32, o1, x, W, b, N, IC, OC);
+    bft__linear_fwd(BFT_FP32, o1, x, W, NULL, b, N, IC, OC);
     bft__gelu_fwd(act1, o1, N * OC);
-    bft__linear_fwd(BFT_FP32, o2, x, W, NULL, N, IC, OC);
+    bft__linear_fwd(BFT_FP32, o2, x, W, NULL, NULL, N, IC, OC);
     bft_cuda_ref_bias_gelu(o2, act2, b, N, OC);
     /* the device's GELU uses erff/expf, the CPU its own erfc: ~2e-7 apart */
     CHECK(memcmp(o1, o2, sizeof o1) == 0, "bias differs");
@@ -169,10 +169,10 @@ static void test_ref_linear_gelu_dropout(void)
     bft_cuda_ref_dropout(g2, d, key, 0.0f, N * OC);
     CHECK(memcmp(g2, d, sizeof g2) == 0, "p = 0 is not the identity");
     /* bias + dropout + residual: the CPU's sequence linear_fwd, dropout_apply, += residual */
-    bft__linear_fwd(BFT_FP32, o1, x, W, b, N, IC, OC);
+    bft__linear_fwd(BFT_FP32, o1, x, W, NULL, b, N, IC, OC);
     bft__dropout(o1, N * OC, p, key, 0);
     for (i = 0; i < N * OC; i++) o1[i] += res[i];
-    bft__linear_fwd(BFT_FP32, o2, x, W, NULL, N, IC, OC);
+    bft__linear_fwd(BFT_FP32, o2, x, W, NULL, NULL, N, IC, OC);
     bft_cuda_ref_bias_dropout_residual(o2, b, res, key, p, N, OC);
     CHECK(memcmp(o1, o2, sizeof o1) == 0, "bias + dropout + residual differs");
     /* pooler backward: dropout then tanh' */

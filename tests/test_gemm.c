@@ -504,6 +504,62 @@ static void test_gemm_few_tokens_dw(void)
     }
 }
 
+/* A B packed beforehand as bf16 pairs (bft__gemm_pk_pack, bft_model_pack_bf16's weights): the
+   small path (M <= 256) and the blocked driver read it in place of packing B, and must give
+   bitwise what they give from the fp32 B, for both op(B), K over several slices (KC = 1024),
+   N over two panels (NC = 3072), columns past a whole sliver, padded strides, a bias, an epilogue, on 1 and 2 threads. One
+   changed word of the pack must change C (it is read). Where the bf16-pair kernel does not run
+   the product, nothing is packed and a pack passed in is ignored. */
+static void test_gemm_packed_b(void)
+{
+    static const int Ms[] = { 1, 5, 16, 40, 256, 300, 700 }, Ns[] = { 2, 33, 768, 3100 }, Ks[] = { 7, 64, 1025, 2100, 3072 };
+    const int native = strcmp(cur_kernel, "avx512bf16") == 0;
+    int mi, ni, ki, tb, nt, saved = max_threads(), n_case = 0;
+    if (cur_prec != BFT_BF16) return;
+    for (mi = 0; mi < 7; mi++)
+        for (ni = 0; ni < 4; ni++)
+            for (ki = 0; ki < 5; ki++)
+                for (tb = 0; tb < 2; tb++, n_case++) {
+                    const int M = Ms[mi], N = Ns[ni], K = Ks[ki], lda = K + 1, ldb = (tb ? K : N) + n_case % 3, ldc = N + 2;
+                    float *A, *B, *C0, *bias, *pk, *ref = NULL;
+                    size_t n = (size_t)M * (size_t)ldc, np = bft__gemm_pk_size(N, K), i;
+                    /* a sample of the big ones; elsewhere (scalar kernels, qemu, sanitizers) small ones only */
+                    if ((n_case % 5 != 0 && (ki > 2 || mi > 4 || ni == 3)) || (!native && (double)M * N * K > 4e6)) continue;
+                    A = operand(M, K, lda); B = operand(tb ? N : K, tb ? K : N, ldb);
+                    C0 = operand(M, N, ldc); bias = operand(1, N, N);
+                    pk = (float *)malloc(np * sizeof(float));
+                    for (i = 0; i < np; i++) pk[i] = NAN;
+                    CHECK(bft__gemm_pk_pack(tb, N, K, B, (size_t)ldb, pk) == native, "%s: %dx%d: packed %d", cur_kernel, N, K, !native);
+                    for (nt = 1; nt <= 2; nt++) {
+                        int packed;
+                        if (!use_threads(nt)) break;
+                        for (packed = 0; packed < 2; packed++) {
+                            float *C = (float *)malloc(n * sizeof(float));
+                            memcpy(C, C0, n * sizeof(float));
+                            bft__gemm_run_pk(cur_prec, 0, tb, M, N, K, 0.75f, A, lda, B, ldb, packed ? pk : NULL, n_case % 2 ? 1.0f : 0.0f,
+                                             C, ldc, n_case % 3 ? bias : NULL, n_case % 4 < 2 ? few_rows_epi : NULL, NULL, NULL);
+                            if (!ref) { ref = C; continue; }
+                            CHECK(memcmp(C, ref, n * sizeof(float)) == 0, "%s: %dx%dx%d tb=%d, %d threads, %s B: differs",
+                                  cur_kernel, M, N, K, tb, nt, packed ? "packed" : "fp32");
+                            if (packed && nt == 2 && native && n_case % 4 == 0) {
+                                /* column 0's first pair in the last K slice (512 pairs a slice) changed: C must change */
+                                const size_t w = (size_t)((K - 1) / 1024 * 512) * (size_t)((N + 31) / 32 * 32);
+                                pk[w] = pk[w] == 1.0f ? 0.0f : 1.0f;
+                                memcpy(C, C0, n * sizeof(float));
+                                bft__gemm_run_pk(cur_prec, 0, tb, M, N, K, 0.75f, A, lda, B, ldb, pk, n_case % 2 ? 1.0f : 0.0f,
+                                                 C, ldc, n_case % 3 ? bias : NULL, n_case % 4 < 2 ? few_rows_epi : NULL, NULL, NULL);
+                                CHECK(memcmp(C, ref, n * sizeof(float)) != 0, "%s: %dx%dx%d tb=%d: the pack was not read",
+                                      cur_kernel, M, N, K, tb);
+                                bft__gemm_pk_pack(tb, N, K, B, (size_t)ldb, pk);
+                            }
+                            free(C);
+                        }
+                    }
+                    use_threads(saved);
+                    free(A); free(B); free(C0); free(bias); free(pk); free(ref);
+                }
+}
+
 /* The reference itself (used as the fallback when packing buffers cannot be allocated). */
 static void test_gemm_reference(void)
 {
@@ -628,6 +684,7 @@ int main(void)
             RUN_KERNEL_TEST(test_gemm_bias, kname);
             RUN_KERNEL_TEST(test_gemm_few_rows, kname);
             RUN_KERNEL_TEST(test_gemm_few_tokens_dw, kname);
+            RUN_KERNEL_TEST(test_gemm_packed_b, kname);
         }
     }
     cur_prec = BFT_FP32;

@@ -205,6 +205,42 @@ static void test_output_files(void)
     }
 }
 
+static double json_file_num(const char *path, const char *key)
+{
+    char *text;
+    size_t len;
+    bft__json j;
+    double v = NAN;
+    if (bft_read_file(path, &text, &len) != BFT_OK) return NAN;
+    if (bft__json_parse(&j, text, len, path) == BFT_OK) {
+        int k = bft__json_get(&j, 0, key);
+        if (k >= 0) v = j.nodes[k].num;
+        bft__json_free(&j);
+    }
+    bft_free(text);
+    return v;
+}
+
+/* --do_eval alone into an output_dir that does not exist yet (run_glue's Trainer creates it):
+   the trained model evaluated again gives the training run's final eval_loss, bit for bit; and in
+   bf16 (the evaluation reads weights packed once) it runs and stays near it. */
+static void test_eval_only(void)
+{
+    const double want = json_file_num(OUT "/run/eval_results.json", "eval_loss");
+    double got;
+    CHECK(sh("rm -rf " OUT "/eval_only && ./bertft --model_name_or_path " OUT "/run --task_name mrpc --data_dir %s --do_eval "
+             "--max_eval_samples %d --per_device_eval_batch_size %d --output_dir " OUT "/eval_only --report_to none "
+             "--disable_tqdm > " OUT "/eval_only.log 2>&1", glue, (int)exp_num("n_eval"), (int)exp_num("eval_batch_size")) == 0,
+          "evaluation-only run failed; see " OUT "/eval_only.log");
+    got = json_file_num(OUT "/eval_only/eval_results.json", "eval_loss");
+    CHECK(got == want, "eval_loss %.10g, the training run's final one %.10g", got, want);
+    CHECK(sh("./bertft --model_name_or_path " OUT "/run --task_name mrpc --data_dir %s --do_eval --bf16 --max_eval_samples %d "
+             "--output_dir " OUT "/eval_only_bf16 --report_to none --disable_tqdm > " OUT "/eval_only_bf16.log 2>&1", glue,
+             (int)exp_num("n_eval")) == 0, "bf16 evaluation-only run failed; see " OUT "/eval_only_bf16.log");
+    got = json_file_num(OUT "/eval_only_bf16/eval_results.json", "eval_loss");
+    CHECK(fabs(got - want) < 0.02 * want, "bf16 eval_loss %.10g, fp32 %.10g", got, want);
+}
+
 static void test_resume(void)
 {
     double a[100], b[100];
@@ -344,6 +380,7 @@ int main(void)
     RUN_TEST(test_init_matches_reference);
     RUN_TEST(test_e2e_parity);
     RUN_TEST(test_output_files);
+    RUN_TEST(test_eval_only);
     RUN_TEST(test_resume);
     RUN_TEST(test_tensorboard_events);
     RUN_TEST(test_bad_inputs);

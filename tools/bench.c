@@ -58,6 +58,12 @@ int main(int argc, char **argv)
             return 0;
         }
         m->precision = BFT_BF16; /* what Trainer --bf16 sets */
+        /* inference: the weights packed as bf16 once, as a server (or the trainer's evaluation)
+           does; getenv for the A/B in the closing notes: BENCH_NO_PACK=1 converts them per forward */
+        if (!train && !getenv("BENCH_NO_PACK") && bft_model_pack_bf16(m) != BFT_OK) {
+            fprintf(stderr, "bench: %s\n", bft_last_error());
+            return 1;
+        }
     }
     n = B * T;
     ids = (int32_t *)malloc(sizeof(int32_t) * n);

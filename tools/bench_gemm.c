@@ -18,6 +18,9 @@
       forward  Y[M,out]  = X[M,in] . W[out,in]^T          bft_sgemm(0, 1, ...)
       dX       dX[M,in]  = dY[M,out] . W[out,in]          bft_sgemm(0, 0, ...)
       dW       dW[out,in] += dY[M,out]^T . X[M,in]        bft_sgemm(1, 0, ..., beta = 1)
+   With -p bf16 on AVX512_BF16 a fourth row, "fwd pk", times the forward with the weight packed
+   as bf16 beforehand (bft_model_pack_bf16: inference, or an evaluation loop), which skips
+   rounding W to bf16 pairs in every call.
    M = 4096 and 2528 are training batches (32 x 128, and 32 x 79: MRPC's padded length); 128 and
    16 one request at inference (a pair of 128 tokens, a short one), whose forward and dX take the
    small path (few rows against a whole weight). Small products repeat 512 / M times as often. The
@@ -278,15 +281,16 @@ int main(int argc, char **argv)
     static const char *const names[] = { "attn out 768->768", "ffn in 768->3072", "ffn out 3072->768",
                                          "qkv 768->2304" };
     int Ms[4] = { 4096, 2528, 128, 16 }, nM = 4, reps = 10, passes = 3, nt = 1, i, l, m, p, pass;
-    double best[4][4][3] = { { { 0 } } }, ref[4][4] = { { 0 } }, bw[4][4] = { { 0 } }, lowest_roof = 1e30;
+    double best[4][4][4] = { { { 0 } } }, ref[4][4] = { { 0 } }, bw[4][4] = { { 0 } }, lowest_roof = 1e30;
     const char *kernel = NULL;
     bft_precision prec = BFT_FP32;
     const char *kname;
     void (*loop)(long);
     int width, chains;
     double peak1, peakn, lowest = 1e30, lowest_now = 1e30;
-    float *X, *W, *Y, *dX, *dW;
-    void *mem[5];
+    float *X, *W, *Y, *dX, *dW, *PK;
+    void *mem[6];
+    int np;
     size_t maxM = 4096, maxF = 3072;
     for (i = 1; i + 1 < argc; i += 2) {
         if (!strcmp(argv[i], "-k")) kernel = argv[i + 1];
@@ -318,7 +322,9 @@ int main(int argc, char **argv)
     Y = alloc64(&mem[2], (size_t)maxM * maxF);
     W = alloc64(&mem[3], (size_t)maxF * maxF);
     dW = alloc64(&mem[4], (size_t)maxF * maxF);
-    if (!X || !dX || !Y || !W || !dW) { fprintf(stderr, "out of memory\n"); return 1; }
+    PK = alloc64(&mem[5], bft__gemm_pk_size((int)maxF, (int)maxF));
+    if (!X || !dX || !Y || !W || !dW || !PK) { fprintf(stderr, "out of memory\n"); return 1; }
+    np = prec == BFT_BF16 && bft_gemm_native_bf16() ? 4 : 3; /* "fwd pk" where W can be packed as bf16 */
     fill(X, maxM * maxF, 1.0f);
     fill(Y, maxM * maxF, 1.0f);
     fill(W, maxF * maxF, 0.02f);
@@ -333,7 +339,8 @@ int main(int argc, char **argv)
             for (l = 0; l < 4; l++) {
                 const double pk = measure_peak(loop, width, chains, nt, 3);
                 if (pk > ref[m][l]) ref[m][l] = pk;
-                for (p = 0; p < 3; p++) {
+                if (np == 4) bft__gemm_pk_pack(1, layers[l][1], layers[l][0], W, (size_t)layers[l][0], PK);
+                for (p = 0; p < np; p++) {
                     const int M = Ms[m], in = layers[l][0], out = layers[l][1];
                     const int rr = M >= 512 ? reps : reps * (512 / M);
                     int r;
@@ -341,7 +348,9 @@ int main(int argc, char **argv)
                         double t0 = now(), t;
                         if (p == 0) bft_gemm(prec, 0, 1, M, out, in, 1.0f, X, in, W, in, 0.0f, Y, out);
                         else if (p == 1) bft_gemm(prec, 0, 0, M, in, out, 1.0f, Y, out, W, in, 0.0f, dX, in);
-                        else bft_gemm(prec, 1, 0, out, in, M, 1.0f, Y, out, X, in, 1.0f, dW, in);
+                        else if (p == 2) bft_gemm(prec, 1, 0, out, in, M, 1.0f, Y, out, X, in, 1.0f, dW, in);
+                        else bft__gemm_run_pk(prec, 0, 1, M, out, in, 1.0f, X, in, W, in, PK, 0.0f, Y, out, NULL, NULL,
+                                              NULL, NULL);
                         t = now() - t0;
                         if (r > 0 && (best[m][l][p] == 0.0 || t < best[m][l][p])) best[m][l][p] = t;
                     }
@@ -355,14 +364,14 @@ int main(int argc, char **argv)
     printf("%-6s %-20s %-8s %9s %9s %7s %7s %7s\n", "M", "layer", "product", "ms", "GFLOP/s", "%peak", "%now", "%roof");
     for (m = 0; m < nM; m++)
         for (l = 0; l < 4; l++)
-            for (p = 0; p < 3; p++) {
+            for (p = 0; p < np; p++) {
                 const int M = Ms[m], in = layers[l][0], out = layers[l][1];
                 const double gf = 2.0 * M * in * out / best[m][l][p] * 1e-9;
                 const double ref_ = ref[m][l] > peakn ? ref[m][l] : peakn;
                 /* roofline: the peak, or for dW what reading and writing dW allows */
                 const double roof = p == 2 && bw[m][l] * M / 4.0 < ref_ ? bw[m][l] * M / 4.0 : ref_;
                 printf("%-6d %-20s %-8s %9.2f %9.1f %6.1f%% %6.1f%% %6.1f%%%s\n", M, names[l],
-                       p == 0 ? "forward" : p == 1 ? "dX" : "dW", best[m][l][p] * 1e3, gf, 100.0 * gf / peakn,
+                       p == 0 ? "forward" : p == 1 ? "dX" : p == 2 ? "dW" : "fwd pk", best[m][l][p] * 1e3, gf, 100.0 * gf / peakn,
                        100.0 * gf / ref_, 100.0 * gf / roof, roof < ref_ ? " (memory)" : "");
                 if (gf / peakn < lowest) lowest = gf / peakn;
                 if (gf / ref_ < lowest_now) lowest_now = gf / ref_;
@@ -404,6 +413,6 @@ int main(int argc, char **argv)
     }
     printf("\nlowest: %.1f%% of the start's peak, %.1f%% of the highest peak measured before the layer, "
            "%.1f%% of the roofline\n", 100.0 * lowest, 100.0 * lowest_now, 100.0 * lowest_roof);
-    for (l = 0; l < 5; l++) free(mem[l]);
+    for (l = 0; l < 6; l++) free(mem[l]);
     return 0;
 }
