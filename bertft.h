@@ -4884,15 +4884,19 @@ static int bft__gemm_rows_spread(size_t lda)
 
 /* Block q of a sliver of a transposed B (lanes 16 (q & 1) .. + 15, depths 16 (q >> 1) .. + 15):
    dst[k * 32 + l] = X[l * ldx + k] for k < kc; lanes past nl are zero. Unrolled, so the 16 x 16
-   block stays in registers through its transpose. */
+   block stays in registers through its transpose. With `ahead`, each row is prefetched 4 lines
+   ahead: a forward at inference reads its weight from DRAM, 32 rows at once, more streams than
+   the hardware follows. One pair of 128 tokens went from 58-59 to 53-54 ms (fp32), and weights
+   already in L3 read as fast as before; not for the heads' keys (in L2: 2-3% slower). */
 __attribute__((target("avx512f")))
-static void bft__gemm_small_packt(const float *X, size_t ldx, int nl, int kc, float *dst)
+static void bft__gemm_small_packt(const float *X, size_t ldx, int nl, int kc, float *dst, int ahead)
 {
     int q, i;
     for (q = 0; q < 2 * ((kc + 15) / 16); q++) {
         const int l0 = 16 * (q & 1), k0 = 16 * (q >> 1), nk = kc - k0;
         const __mmask16 mk = bft__mask16(nk);
         __m512 r[16];
+        for (i = 0; ahead && i < 16 && l0 + i < nl; i++) _mm_prefetch((const char *)(X + (size_t)(l0 + i) * ldx + k0 + 64), _MM_HINT_T0);
         BFT__UNROLL(16)
         for (i = 0; i < 16; i++)
             r[i] = l0 + i < nl ? _mm512_maskz_loadu_ps(mk, X + (size_t)(l0 + i) * ldx + k0) : _mm512_setzero_ps();
@@ -4931,7 +4935,7 @@ BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA
             const float beta = pc == 0 ? g->beta : 1.0f, *bias = last && g->bias ? g->bias + j : NULL;
             const float *bsrc = transB ? g->B + (size_t)j * ldb + pc : g->B + (size_t)pc * ldb + j;
             int packed = transB;
-            if (transB) bft__gemm_small_packt(bsrc, ldb, nl, kc, bp);
+            if (transB) bft__gemm_small_packt(bsrc, ldb, nl, kc, bp, (double)N * K >= 262144.0); /* a weight, not a head */
             for (i = 0; i < M; i += mr) {
                 const float *a = transA ? g->A + (size_t)pc * lda + i : g->A + (size_t)i * lda + pc;
                 const float *b = packed ? bp : bsrc;
