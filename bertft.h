@@ -4816,6 +4816,14 @@ typedef struct bft__gemm_args {
     size_t bpad;            /* its columns rounded up to whole slivers */
 } bft__gemm_args;
 
+/* Where column j's sliver of the K slice starting at depth pc (kc depths) begins in a B packed
+   once (bft__gemm_pk_pack; pad = its columns rounded up to 32): slices one after another, each
+   slice's slivers [pairs][32] one after another. */
+static size_t bft__gemm_pk_at(size_t pad, int pc, int j, int kc)
+{
+    return (size_t)(pc / 2) * pad + (size_t)j * (size_t)((kc + 1) / 2);
+}
+
 /* B slivers packed per work unit: enough for long row reads when B's lanes are contiguous,
    few enough that both threads share the packing. */
 #define BFT__GEMM_BGROUP 4
@@ -5124,8 +5132,7 @@ BFT__INLINE void bft__gemm_small_loops_bf16(const bft__gemm_args *g, const int t
             for (t = s; t < se; t++) {
                 const int j = 32 * t, nl = bft__gemm_min(32, N - j);
                 const float *bias = last && g->bias ? g->bias + j : NULL;
-                const float *bq = g->bpk ? g->bpk + (size_t)(pc / 2) * g->bpad + (size_t)j * (size_t)kpc
-                                         : bp + (size_t)(t - s) * 32 * (size_t)kpc;
+                const float *bq = g->bpk ? g->bpk + bft__gemm_pk_at(g->bpad, pc, j, kc) : bp + (size_t)(t - s) * 32 * (size_t)kpc;
                 for (i = 0; i < M; i += mr) {
                     const float *a = ap + (size_t)i * rs + (size_t)(pc / 2) * cs;
                     float *c = g->C + (size_t)i * ldc + j;
@@ -5330,7 +5337,7 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
             /* slice 0 applies the caller's beta; later slices add to what is there */
             const float beta = pc == 0 ? g->beta : 1.0f;
             /* a B packed beforehand: its slivers of this slice and panel, in the same layout */
-            const float *bp = g->bpk ? g->bpk + (size_t)(pc / 2) * g->bpad + (size_t)jc * (size_t)ku : g->bbuf[slice & 1];
+            const float *bp = g->bpk ? g->bpk + bft__gemm_pk_at(g->bpad, pc, jc, kc) : g->bbuf[slice & 1];
             int *next = g->next + 2 * slice;
             int s, item;
             /* No barrier is needed before refilling this buffer: it last held slice - 2, and every
@@ -5467,7 +5474,7 @@ static int bft__gemm_run(bft_precision prec, int transA, int transB, int M, int 
    A weight that many products read unchanged (inference) need not be rounded to bf16 pairs again
    in each of them. Packed once, in the layout the bf16-pair kernel's paths pack it to (for each
    K slice of KC depths, the slivers of 32 columns one after another, each [pairs][32] words as
-   bft__gemm_pack_bf16 writes them), it is read by the small path and the blocked driver where
+   bft__gemm_pack_bf16 writes them: bft__gemm_pk_at), it is read by the small path and the blocked driver where
    they would pack B: the same words, so bitwise the same results, and half the bytes of the fp32
    weight to read. Size in floats (words): */
 static size_t bft__gemm_pk_size(int N, int K)
@@ -5489,7 +5496,7 @@ static int bft__gemm_pk_pack(int transB, int N, int K, const float *B, size_t ld
     for (it = 0; it < ns * ng; it++) { /* 4 slivers of one slice */
         const int pc = it / ng * KC, kc = bft__gemm_min(KC, K - pc), j = it % ng * 128, nl = bft__gemm_min(128, N - j);
         bft__gemm_pack_bf16(transB ? B + (size_t)j * ldb + pc : B + (size_t)pc * ldb + j, ldb, !transB, nl, kc, 32,
-                            dst + (size_t)(pc / 2) * pad + (size_t)j * (size_t)((kc + 1) / 2), NULL);
+                            dst + bft__gemm_pk_at(pad, pc, j, kc), NULL);
     }
     return 1;
 #else
@@ -6740,14 +6747,10 @@ BERTFT_DEF bft_result bft_model_pack_bf16(bft_model *m)
         bft_free(wp);
         return bft__fail(BFT_ERR_OOM, "out of memory packing the weights as bf16 (%.0f MB)", (double)total * 4 / 1e6);
     }
-    for (k = 0; k < wp->n; k++) {
+    for (k = 0; k < wp->n; k++) { /* bft_gemm_native_bf16(): the bf16-pair kernel runs, so each packs */
         wp->pk[k] = wp->mem + off;
         off += (bft__gemm_pk_size(out[k], in[k]) + 15) & ~(size_t)15;
-        if (!bft__gemm_pk_pack(1, out[k], in[k], w[k], (size_t)in[k], wp->pk[k])) { /* no bf16-pair kernel after all */
-            m->wpack = wp;
-            bft_model_unpack_bf16(m);
-            return BFT_OK;
-        }
+        (void)bft__gemm_pk_pack(1, out[k], in[k], w[k], (size_t)in[k], wp->pk[k]);
     }
     wp->kn = bft__gemm_active(BFT_BF16);
     m->wpack = wp;
