@@ -5194,7 +5194,7 @@ static void bft__gemm_small_bf16(const bft__gemm_args *g, int s0, int s1, float 
    peak. Here each thread takes its share of dW's rows in bands of 8 and walks each band along its
    rows in 8 x 48 tiles: 8 streams the hardware prefetchers follow, and 24 lines of C over 3 L1
    sets x 8 rows, where 12 x 32 puts them in 2 sets x 12 (full, when rows are 4 KiB apart). x is
-   packed once, shared, into 48-column panels ([K][48]: one row stride for any x), each band's 8
+   packed by each thread into 48-column panels ([K][48]: one row stride for any x), each band's 8
    columns of dY once per band. One K slice, the same fused multiply-adds in the same order and
    the micro-kernels' write-back: bitwise the blocked driver's result. */
 #define BFT__DWZ(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps(), c##i##c = _mm512_setzero_ps();
@@ -5239,19 +5239,21 @@ BFT__INLINE void bft__gemm_tile_dw(const int plain, int kc, const float *a, cons
 #undef BFT__DWV
 #undef BFT__DWW
 /* Thread tid of nt: rows [0, M8) x columns [0, N48) of C (g->M, g->N, with g->K <= the depth
-   limit), bands of 8 rows split evenly. g->abuf: the shared x panels (K x N48 floats), then
-   8 x K floats per thread (g->astride apart) for a band of dY^T. With asum, each thread adds
-   its bands' lane sums (every row of [0, M8) is in one band). */
+   limit), bands of 8 rows split evenly. g->abuf: for each thread (g->astride apart), all of x in
+   panels (K x N48 floats), then 8 x K floats for a band of dY^T. Each thread packs x whole: with
+   the panels shared (each thread packing half, a barrier, then both reading all), the half
+   packed by the other core came over from its cache in every call, and on this VM that is
+   slow at times: 768 x 768 at 16 tokens ran at 237-248 GFLOP/s on two threads, while two
+   single-thread processes ran at 230-238 each; 342-356 packing twice. With asum, each thread
+   adds its bands' lane sums (every row of [0, M8) is in one band). */
 __attribute__((target("avx512f")))
 static void bft__gemm_dw_thread(const bft__gemm_args *g, int tid, int nt)
 {
-    const int K = g->K, np = g->N / 48, nb = g->M / 8, p0 = np * tid / nt, p1 = np * (tid + 1) / nt;
+    const int K = g->K, np = g->N / 48, nb = g->M / 8;
     const int plain = g->alpha == 1.0f && g->beta == 1.0f && !g->bias;
-    float *bp = g->abuf, *ap = bp + (size_t)K * (size_t)np * 48 + (size_t)tid * g->astride;
+    float *bp = g->abuf + (size_t)tid * g->astride, *ap = bp + (size_t)K * (size_t)np * 48;
     int p, q;
-    if (p1 > p0) /* panels of 48 lanes (the AVX-512 packs take at most 32) */
-        bft__gemm_pack(g->B + (size_t)p0 * 48, g->ldb, 1, (p1 - p0) * 48, K, 48, bp + (size_t)p0 * K * 48, 0, NULL);
-    if (nt > 1) { BFT__OMP(barrier) }
+    bft__gemm_pack(g->B, g->ldb, 1, np * 48, K, 48, bp, 0, NULL); /* panels of 48 lanes (the AVX-512 packs take at most 32) */
     for (q = nb * tid / nt; q < nb * (tid + 1) / nt; q++) {
         float *c = g->C + (size_t)q * 8 * g->ldc;
         bft__gemm_pack_for(g->kn, 0, g->A + (size_t)q * 8, g->lda, 1, 8, K, 8, ap, g->asum ? g->asum + q * 8 : NULL);
@@ -5425,19 +5427,17 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
    number of threads (tests set it to 0 to compare with the blocked driver). */
 static int bft__gemm_few_rows = 256;
 #ifndef BFT__GEMM_DW_DEPTH
-#define BFT__GEMM_DW_DEPTH 32
+#define BFT__GEMM_DW_DEPTH 64
 #endif
 /* fp32 weight gradients over at most this many tokens take bft__gemm_dw_thread (x86 AVX-512; tests
    set it to 0 to compare with the blocked driver). */
 static int bft__gemm_dw_depth = BFT__GEMM_DW_DEPTH;
-/* Measured against the driver (medians of 21 interleaved runs, 2 threads). This VM runs in two
-   states: at 16 tokens 1.12-1.24x while the driver reads 230-270 GFLOP/s, 0.87-1.04x (QKV's dW
-   0.91-0.95x) while it reads 370-420; at 32 tokens 0.88-0.95x, but 1.08x where C's rows are 4 KiB
-   apart. So: up to half the limit, and the whole limit on such a C. (In bf16 the same tiles
-   measured 0.86-1.06x: not used.) */
-static int bft__gemm_dw_takes(int K, size_t ldc)
+/* Measured against the driver (medians of 400-1000 calls, 2 threads, BERT's four dW shapes),
+   since each thread packs its own x: 1.16x at 16 tokens, 1.04-1.11x at 32, 1.00-1.06x at 64,
+   0.95-1.03x at 128. (In bf16 the same tiles measured 0.86-1.06x: not used.) */
+static int bft__gemm_dw_takes(int K)
 {
-    return K <= bft__gemm_dw_depth && (2 * K <= bft__gemm_dw_depth || (ldc & 1023) == 0);
+    return K <= bft__gemm_dw_depth;
 }
 
 /* Products with fewer multiply-adds than this run on one thread: below it, waking the team and
@@ -5589,11 +5589,11 @@ static int bft__gemm_run_pk(bft_precision prec, int transA, int transB, int M, i
 #ifdef BFT__GEMM_X86
     /* A weight gradient of few tokens (bft__gemm_dw_thread): the whole bands and panels there, the
        edges (rows past a multiple of 8, columns past one of 48) by this function on the parts */
-    if (kn->ukr == bft__gemm_ukr_avx512 && prec == BFT_FP32 && transA && !transB && bft__gemm_dw_takes(K, (size_t)ldc) && !epi &&
+    if (kn->ukr == bft__gemm_ukr_avx512 && prec == BFT_FP32 && transA && !transB && bft__gemm_dw_takes(K) && !epi &&
         M >= 8 && N >= 48) {
         const int M8 = M / 8 * 8, N48 = N / 48 * 48;
-        g.astride = (size_t)bft__gemm_round_up(8 * K, 16);
-        mem = bft__gemm_workspace(((size_t)K * (size_t)N48 + g.astride * (size_t)nt + 16) * sizeof(float));
+        g.astride = (size_t)bft__gemm_round_up(8 * K + K * N48, 16);
+        mem = bft__gemm_workspace((g.astride * (size_t)nt + 16) * sizeof(float));
         if (mem) { /* else the blocked driver below */
             g.abuf = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
             g.asum = asum;
