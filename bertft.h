@@ -5235,6 +5235,30 @@ BFT__INLINE void bft__gemm_tile_dw(const int plain, int kc, const float *a, cons
     }
     BFT__DWW(0) BFT__DWW(1) BFT__DWW(2) BFT__DWW(3) BFT__DWW(4) BFT__DWW(5) BFT__DWW(6) BFT__DWW(7)
 }
+/* The same tile in BFT_BF16 on AVX512_BF16: kp pair words per lane (a: [kp][8], b: [kp][48]),
+   VDPBF16PS with a's word broadcast, as the driver's kernel (bft__gemm_tile_bf16) does it: the
+   same instruction on the same operands in the same order, so bitwise its result. */
+#define BFT__DBF(i)                                                                              \
+    t = (__m512bh)_mm512_set1_ps(a[i]);                                                          \
+    c##i##a = _mm512_dpbf16_ps(c##i##a, t, b0);                                                  \
+    c##i##b = _mm512_dpbf16_ps(c##i##b, t, b1);                                                  \
+    c##i##c = _mm512_dpbf16_ps(c##i##c, t, b2);
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+BFT__INLINE void bft__gemm_tile_dwbf(const int plain, int kp, const float *a, const float *b, float *cp, size_t ldc,
+                                     float alpha, float beta, const float *bias)
+{
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    int k;
+    BFT__DWZ(0) BFT__DWZ(1) BFT__DWZ(2) BFT__DWZ(3) BFT__DWZ(4) BFT__DWZ(5) BFT__DWZ(6) BFT__DWZ(7)
+    for (k = 0; k < kp; k++, a += 8, b += 48) {
+        const __m512bh b0 = (__m512bh)_mm512_loadu_ps(b), b1 = (__m512bh)_mm512_loadu_ps(b + 16);
+        const __m512bh b2 = (__m512bh)_mm512_loadu_ps(b + 32);
+        __m512bh t;
+        BFT__DBF(0) BFT__DBF(1) BFT__DBF(2) BFT__DBF(3) BFT__DBF(4) BFT__DBF(5) BFT__DBF(6) BFT__DBF(7)
+    }
+    BFT__DWW(0) BFT__DWW(1) BFT__DWW(2) BFT__DWW(3) BFT__DWW(4) BFT__DWW(5) BFT__DWW(6) BFT__DWW(7)
+}
+#undef BFT__DBF
 #undef BFT__DWZ
 #undef BFT__DWF
 #undef BFT__DWV
@@ -5264,6 +5288,28 @@ static void bft__gemm_dw_thread(const bft__gemm_args *g, int tid, int nt)
             for (p = 0; p < np; p++)
                 bft__gemm_tile_dw(0, K, ap, bp + (size_t)p * K * 48, c + (size_t)p * 48, g->ldc, g->alpha, g->beta,
                                   g->bias ? g->bias + (size_t)p * 48 : NULL);
+    }
+}
+
+/* bft__gemm_dw_thread in BFT_BF16 (AVX512_BF16): x and the bands packed as pair words by the
+   driver's packing code (bft__gemm_pack_for), the lane sums as it takes them. */
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+static void bft__gemm_dw_thread_bf16(const bft__gemm_args *g, int tid, int nt)
+{
+    const int K = g->K, kp = (K + 1) / 2, np = g->N / 48, nb = g->M / 8;
+    const int plain = g->alpha == 1.0f && g->beta == 1.0f && !g->bias;
+    float *bp = g->abuf + (size_t)tid * g->astride, *ap = bp + (size_t)kp * (size_t)np * 48;
+    int p, q;
+    bft__gemm_pack_for(g->kn, 0, g->B, g->ldb, 1, np * 48, K, 48, bp, NULL);
+    for (q = nb * tid / nt; q < nb * (tid + 1) / nt; q++) {
+        float *c = g->C + (size_t)q * 8 * g->ldc;
+        bft__gemm_pack_for(g->kn, 0, g->A + (size_t)q * 8, g->lda, 1, 8, K, 8, ap, g->asum ? g->asum + q * 8 : NULL);
+        if (plain)
+            for (p = 0; p < np; p++) bft__gemm_tile_dwbf(1, kp, ap, bp + (size_t)p * kp * 48, c + (size_t)p * 48, g->ldc, 1.0f, 1.0f, NULL);
+        else
+            for (p = 0; p < np; p++)
+                bft__gemm_tile_dwbf(0, kp, ap, bp + (size_t)p * kp * 48, c + (size_t)p * 48, g->ldc, g->alpha, g->beta,
+                                    g->bias ? g->bias + (size_t)p * 48 : NULL);
     }
 }
 
@@ -5435,12 +5481,14 @@ static int bft__gemm_few_rows = 256;
 #ifndef BFT__GEMM_DW_DEPTH
 #define BFT__GEMM_DW_DEPTH 64
 #endif
-/* fp32 weight gradients over at most this many tokens take bft__gemm_dw_thread (x86 AVX-512; tests
-   set it to 0 to compare with the blocked driver). */
+/* Weight gradients over at most this many tokens take bft__gemm_dw_thread (fp32 on AVX-512) or
+   bft__gemm_dw_thread_bf16 (bf16 on AVX512_BF16); tests set it to 0 to compare with the blocked
+   driver. */
 static int bft__gemm_dw_depth = BFT__GEMM_DW_DEPTH;
-/* Measured against the driver (medians of 400-1000 calls, 2 threads, BERT's four dW shapes),
-   since each thread packs its own x: 1.16x at 16 tokens, 1.04-1.11x at 32, 1.00-1.06x at 64,
-   0.95-1.03x at 128. (In bf16 the same tiles measured 0.86-1.06x: not used.) */
+/* Measured against the driver (medians of 400-1000 calls, 2 threads, BERT's dW shapes), since
+   each thread packs its own x: fp32 1.16x at 16 tokens, 1.04-1.11x at 32, 1.00-1.06x at 64,
+   0.95-1.03x at 128; bf16 (bft__gemm_dw_thread_bf16) 1.30-1.41x, 1.05-1.14x, 1.01-1.03x and
+   0.93-1.01x. */
 static int bft__gemm_dw_takes(int K)
 {
     return K <= bft__gemm_dw_depth;
@@ -5595,8 +5643,8 @@ static int bft__gemm_run_pk(bft_precision prec, int transA, int transB, int M, i
 #ifdef BFT__GEMM_X86
     /* A weight gradient of few tokens (bft__gemm_dw_thread): the whole bands and panels there, the
        edges (rows past a multiple of 8, columns past one of 48) by this function on the parts */
-    if (kn->ukr == bft__gemm_ukr_avx512 && prec == BFT_FP32 && transA && !transB && bft__gemm_dw_takes(K) && !epi &&
-        M >= 8 && N >= 48) {
+    if (((kn->ukr == bft__gemm_ukr_avx512 && prec == BFT_FP32) || (kn->ukr == bft__gemm_ukr_avx512bf16 && prec == BFT_BF16)) &&
+        transA && !transB && bft__gemm_dw_takes(K) && !epi && M >= 8 && N >= 48) {
         const int M8 = M / 8 * 8, N48 = N / 48 * 48;
         g.astride = (size_t)bft__gemm_round_up(8 * K + K * N48, 16);
         mem = bft__gemm_workspace((g.astride * (size_t)nt + 16) * sizeof(float));
@@ -5604,7 +5652,7 @@ static int bft__gemm_run_pk(bft_precision prec, int transA, int transB, int M, i
             g.abuf = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
             g.asum = asum;
             g.M = M8; g.N = N48;
-            bft__gemm_team(bft__gemm_dw_thread, &g, nt);
+            bft__gemm_team(prec == BFT_BF16 ? bft__gemm_dw_thread_bf16 : bft__gemm_dw_thread, &g, nt);
             if (N48 < N)
                 bft__gemm_run(prec, 1, 0, M8, N - N48, K, alpha, A, lda, B + N48, ldb, beta, C + N48, ldc,
                               bias ? bias + N48 : NULL, NULL, NULL, NULL);
