@@ -5263,53 +5263,47 @@ BFT__INLINE void bft__gemm_tile_dwbf(const int plain, int kp, const float *a, co
 #undef BFT__DWF
 #undef BFT__DWV
 #undef BFT__DWW
+/* The tiles as one signature (ku: depths, or pairs in bf16), plain or not as a constant. */
+typedef void (*bft__gemm_dw_tile_fn)(int ku, const float *a, const float *b, float *cp, size_t ldc, float alpha,
+                                     float beta, const float *bias);
+#define BFT__DW_TILE(name, tgt, tile, plain)                                                      \
+    __attribute__((target(tgt))) static void name(int ku, const float *a, const float *b, float *cp, size_t ldc, \
+                                                  float alpha, float beta, const float *bias)          \
+    {                                                                                               \
+        if (plain) tile(1, ku, a, b, cp, ldc, 1.0f, 1.0f, NULL);                                     \
+        else tile(0, ku, a, b, cp, ldc, alpha, beta, bias);                                          \
+    }
+BFT__DW_TILE(bft__gemm_dw_f32, "avx512f", bft__gemm_tile_dw, 0)
+BFT__DW_TILE(bft__gemm_dw_f32_plain, "avx512f", bft__gemm_tile_dw, 1)
+BFT__DW_TILE(bft__gemm_dw_bf16, "avx512f,avx512bw,avx512bf16", bft__gemm_tile_dwbf, 0)
+BFT__DW_TILE(bft__gemm_dw_bf16_plain, "avx512f,avx512bw,avx512bf16", bft__gemm_tile_dwbf, 1)
+#undef BFT__DW_TILE
 /* Thread tid of nt: rows [0, M8) x columns [0, N48) of C (g->M, g->N, with g->K <= the depth
    limit), bands of 8 rows split evenly. g->abuf: for each thread (g->astride apart), all of x in
-   panels (K x N48 floats), then 8 x K floats for a band of dY^T. Each thread packs x whole: with
+   panels (K x N48 floats; K/2 x N48 pair words in bf16), then 8 x K for a band of dY^T. Each thread packs x whole: with
    the panels shared (each thread packing half, a barrier, then both reading all), the half
    packed by the other core came over from its cache in every call, and on this VM that is
    slow at times: 768 x 768 at 16 tokens ran at 237-248 GFLOP/s on two threads, while two
    single-thread processes ran at 230-238 each; 342-356 packing twice. With asum, each thread
    adds its bands' lane sums (every row of [0, M8) is in one band). */
-__attribute__((target("avx512f")))
 static void bft__gemm_dw_thread(const bft__gemm_args *g, int tid, int nt)
 {
-    const int K = g->K, np = g->N / 48, nb = g->M / 8;
+    const int bf16 = g->kn->pack == BFT__PACK_BF16, K = g->K, ku = bf16 ? (K + 1) / 2 : K, np = g->N / 48, nb = g->M / 8;
     const int plain = g->alpha == 1.0f && g->beta == 1.0f && !g->bias;
-    float *bp = g->abuf + (size_t)tid * g->astride, *ap = bp + (size_t)K * (size_t)np * 48;
+    const bft__gemm_dw_tile_fn tile = bf16 ? (plain ? bft__gemm_dw_bf16_plain : bft__gemm_dw_bf16)
+                                           : (plain ? bft__gemm_dw_f32_plain : bft__gemm_dw_f32);
+    float *bp = g->abuf + (size_t)tid * g->astride, *ap = bp + (size_t)ku * (size_t)np * 48;
     int p, q;
-    bft__gemm_pack(g->B, g->ldb, 1, np * 48, K, 48, bp, 0, NULL); /* panels of 48 lanes (the AVX-512 packs take at most 32) */
+    /* panels of 48 lanes: bf16 pair words by the driver's packing; the AVX-512 fp32 packs take
+       at most 32 lanes */
+    if (bf16) bft__gemm_pack_for(g->kn, 0, g->B, g->ldb, 1, np * 48, K, 48, bp, NULL);
+    else bft__gemm_pack(g->B, g->ldb, 1, np * 48, K, 48, bp, 0, NULL);
     for (q = nb * tid / nt; q < nb * (tid + 1) / nt; q++) {
         float *c = g->C + (size_t)q * 8 * g->ldc;
         bft__gemm_pack_for(g->kn, 0, g->A + (size_t)q * 8, g->lda, 1, 8, K, 8, ap, g->asum ? g->asum + q * 8 : NULL);
-        if (plain)
-            for (p = 0; p < np; p++) bft__gemm_tile_dw(1, K, ap, bp + (size_t)p * K * 48, c + (size_t)p * 48, g->ldc, 1.0f, 1.0f, NULL);
-        else
-            for (p = 0; p < np; p++)
-                bft__gemm_tile_dw(0, K, ap, bp + (size_t)p * K * 48, c + (size_t)p * 48, g->ldc, g->alpha, g->beta,
-                                  g->bias ? g->bias + (size_t)p * 48 : NULL);
-    }
-}
-
-/* bft__gemm_dw_thread in BFT_BF16 (AVX512_BF16): x and the bands packed as pair words by the
-   driver's packing code (bft__gemm_pack_for), the lane sums as it takes them. */
-__attribute__((target("avx512f,avx512bw,avx512bf16")))
-static void bft__gemm_dw_thread_bf16(const bft__gemm_args *g, int tid, int nt)
-{
-    const int K = g->K, kp = (K + 1) / 2, np = g->N / 48, nb = g->M / 8;
-    const int plain = g->alpha == 1.0f && g->beta == 1.0f && !g->bias;
-    float *bp = g->abuf + (size_t)tid * g->astride, *ap = bp + (size_t)kp * (size_t)np * 48;
-    int p, q;
-    bft__gemm_pack_for(g->kn, 0, g->B, g->ldb, 1, np * 48, K, 48, bp, NULL);
-    for (q = nb * tid / nt; q < nb * (tid + 1) / nt; q++) {
-        float *c = g->C + (size_t)q * 8 * g->ldc;
-        bft__gemm_pack_for(g->kn, 0, g->A + (size_t)q * 8, g->lda, 1, 8, K, 8, ap, g->asum ? g->asum + q * 8 : NULL);
-        if (plain)
-            for (p = 0; p < np; p++) bft__gemm_tile_dwbf(1, kp, ap, bp + (size_t)p * kp * 48, c + (size_t)p * 48, g->ldc, 1.0f, 1.0f, NULL);
-        else
-            for (p = 0; p < np; p++)
-                bft__gemm_tile_dwbf(0, kp, ap, bp + (size_t)p * kp * 48, c + (size_t)p * 48, g->ldc, g->alpha, g->beta,
-                                    g->bias ? g->bias + (size_t)p * 48 : NULL);
+        for (p = 0; p < np; p++)
+            tile(ku, ap, bp + (size_t)p * ku * 48, c + (size_t)p * 48, g->ldc, g->alpha, g->beta,
+                 g->bias ? g->bias + (size_t)p * 48 : NULL);
     }
 }
 
@@ -5481,13 +5475,12 @@ static int bft__gemm_few_rows = 256;
 #ifndef BFT__GEMM_DW_DEPTH
 #define BFT__GEMM_DW_DEPTH 64
 #endif
-/* Weight gradients over at most this many tokens take bft__gemm_dw_thread (fp32 on AVX-512) or
-   bft__gemm_dw_thread_bf16 (bf16 on AVX512_BF16); tests set it to 0 to compare with the blocked
-   driver. */
+/* Weight gradients over at most this many tokens take bft__gemm_dw_thread (fp32 on AVX-512, bf16
+   on AVX512_BF16); tests set it to 0 to compare with the blocked driver. */
 static int bft__gemm_dw_depth = BFT__GEMM_DW_DEPTH;
 /* Measured against the driver (medians of 400-1000 calls, 2 threads, BERT's dW shapes), since
    each thread packs its own x: fp32 1.16x at 16 tokens, 1.04-1.11x at 32, 1.00-1.06x at 64,
-   0.95-1.03x at 128; bf16 (bft__gemm_dw_thread_bf16) 1.30-1.41x, 1.05-1.14x, 1.01-1.03x and
+   0.95-1.03x at 128; bf16 (bft__gemm_tile_dwbf) 1.30-1.41x, 1.05-1.14x, 1.01-1.03x and
    0.93-1.01x. */
 static int bft__gemm_dw_takes(int K)
 {
@@ -5652,7 +5645,7 @@ static int bft__gemm_run_pk(bft_precision prec, int transA, int transB, int M, i
             g.abuf = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
             g.asum = asum;
             g.M = M8; g.N = N48;
-            bft__gemm_team(prec == BFT_BF16 ? bft__gemm_dw_thread_bf16 : bft__gemm_dw_thread, &g, nt);
+            bft__gemm_team(bft__gemm_dw_thread, &g, nt);
             if (N48 < N)
                 bft__gemm_run(prec, 1, 0, M8, N - N48, K, alpha, A, lda, B + N48, ldb, beta, C + N48, ldc,
                               bias ? bias + N48 : NULL, NULL, NULL, NULL);
