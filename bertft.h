@@ -5280,12 +5280,12 @@ BFT__DW_TILE(bft__gemm_dw_bf16_plain, "avx512f,avx512bw,avx512bf16", bft__gemm_t
 #undef BFT__DW_TILE
 /* Thread tid of nt: rows [0, M8) x columns [0, N48) of C (g->M, g->N, with g->K <= the depth
    limit), bands of 8 rows split evenly. g->abuf: for each thread (g->astride apart), all of x in
-   panels (K x N48 floats; K/2 x N48 pair words in bf16), then 8 x K for a band of dY^T. Each thread packs x whole: with
-   the panels shared (each thread packing half, a barrier, then both reading all), the half
-   packed by the other core came over from its cache in every call, and on this VM that is
-   slow at times: 768 x 768 at 16 tokens ran at 237-248 GFLOP/s on two threads, while two
-   single-thread processes ran at 230-238 each; 342-356 packing twice. With asum, each thread
-   adds its bands' lane sums (every row of [0, M8) is in one band). */
+   panels (K x N48 floats; K/2 x N48 pair words in bf16), then a band of dY^T (8 lanes). Each
+   thread packs x whole: with the panels shared (each thread packing half, a barrier, then both
+   reading all), the half packed by the other core came over from its cache in every call, and
+   on this VM that is slow at times: 768 x 768 at 16 tokens ran at 237-248 GFLOP/s on two
+   threads, while two single-thread processes ran at 230-238 each; 342-356 packing twice. With
+   asum, each thread adds its bands' lane sums (every row of [0, M8) is in one band). */
 static void bft__gemm_dw_thread(const bft__gemm_args *g, int tid, int nt)
 {
     const int bf16 = g->kn->pack == BFT__PACK_BF16, K = g->K, ku = bf16 ? (K + 1) / 2 : K, np = g->N / 48, nb = g->M / 8;
@@ -5420,9 +5420,10 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
             const int kc = bft__gemm_min(KC, g->K - pc), ku = bft__gemm_units(kn, kc), last = pc + kc == g->K;
             /* slice 0 applies the caller's beta; later slices add to what is there */
             const float beta = pc == 0 ? g->beta : 1.0f;
-            /* a B packed beforehand: its slivers of this slice and panel, in the same layout */
-            const float *bp = g->bpk ? g->bpk + bft__gemm_pk_at(g->bpad, pc, jc, kc)
-                            : g->bpriv ? g->bbuf[0] + (size_t)tid * g->bpriv : g->bbuf[slice & 1];
+            /* where this slice's B panel is packed (this thread's own copy with bpriv), and what
+               the kernels read: that, or a B packed beforehand, in the same layout */
+            float *pb = g->bpriv ? g->bbuf[0] + (size_t)tid * g->bpriv : g->bbuf[slice & 1];
+            const float *bp = g->bpk ? g->bpk + bft__gemm_pk_at(g->bpad, pc, jc, kc) : pb;
             int *next = g->next + 2 * slice;
             int s, item;
             /* No barrier is needed before refilling this buffer: it last held slice - 2, and every
@@ -5430,13 +5431,13 @@ static void bft__gemm_thread(const bft__gemm_args *g, int tid, int nt)
                which this thread has passed. */
             if (g->bpriv) {
                 const float *src = g->transB ? g->B + (size_t)jc * g->ldb + pc : g->B + (size_t)pc * g->ldb + jc;
-                bft__gemm_pack_for(kn, g->to_bf16, src, g->ldb, !g->transB, nc, kc, NR, (float *)bp, NULL);
+                bft__gemm_pack_for(kn, g->to_bf16, src, g->ldb, !g->transB, nc, kc, NR, pb, NULL);
             }
             while (!g->bpk && !g->bpriv && (s = bft__gemm_take(&next[0])) < (ns + BFT__GEMM_BGROUP - 1) / BFT__GEMM_BGROUP) {
                 const int j = jc + s * BFT__GEMM_BGROUP * NR, nl = bft__gemm_min(BFT__GEMM_BGROUP * NR, jc + nc - j);
                 const float *src = g->transB ? g->B + (size_t)j * g->ldb + pc : g->B + (size_t)pc * g->ldb + j;
                 bft__gemm_pack_for(kn, g->to_bf16, src, g->ldb, !g->transB, nl, kc, NR,
-                                   g->bbuf[slice & 1] + (size_t)(j - jc) * (size_t)ku, NULL);
+                                   pb + (size_t)(j - jc) * (size_t)ku, NULL);
             }
             /* B panel complete before anyone uses it; and a slice's tiles of C done before the
                next slice adds to them */
@@ -5693,7 +5694,7 @@ static int bft__gemm_run_pk(bft_precision prec, int transA, int transB, int M, i
        no barrier. Shared, each half crossed over from the other core's cache, at times slowly on
        this VM: bf16 dW of 768 x 768 at 16 tokens 221-224 -> 285-313 GFLOP/s (medians), at 128
        tokens 721-728 -> 740-758. */
-    if (nt > 1 && nslices == 1 && !(bpk && prec == BFT_BF16 && kn->pack == BFT__PACK_BF16) && bsize <= 65536) {
+    if (nt > 1 && nslices == 1 && !g.bpk && bsize <= 65536) {
         nbbuf = nt;
         g.bpriv = bsize;
     }

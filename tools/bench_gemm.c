@@ -269,11 +269,12 @@ static double time_heads(bft_precision prec, int p, int reps, float *qkv, float 
             const size_t tid = 0;
 #endif
             /* what a head writes is its thread's own, as each (batch, head) is in the model */
-            const float *Q = qkv + h * D, *K = Q + HEAD_C, *V = Q + 2 * HEAD_C, *dc = ctx + tid * T * HEAD_C + h * D;
+            float *ch = ctx + tid * T * HEAD_C + h * D;
+            const float *Q = qkv + h * D, *K = Q + HEAD_C, *V = Q + 2 * HEAD_C, *dc = ch;
             float *Ph = P + (tid * HEAD_H + h) * T * T, *DPh = DP + (tid * HEAD_H + h) * T * T;
             float *dq = dqkv + tid * T * 3 * HEAD_C + h * D;
             if (p == 0) bft_gemm(prec, 0, 1, T, T, D, 0.125f, Q, ld, K, ld, 0.0f, Ph, T);
-            else if (p == 1) bft_gemm(prec, 0, 0, T, D, T, 1.0f, Ph, T, V, ld, 0.0f, (float *)dc, HEAD_C);
+            else if (p == 1) bft_gemm(prec, 0, 0, T, D, T, 1.0f, Ph, T, V, ld, 0.0f, ch, HEAD_C);
             else if (p == 2) bft_gemm(prec, 0, 1, T, T, D, 1.0f, dc, HEAD_C, V, ld, 0.0f, DPh, T);
             else if (p == 3) bft_gemm(prec, 1, 0, T, D, T, 1.0f, Ph, T, dc, HEAD_C, 0.0f, dq + 2 * HEAD_C, ld);
             else if (p == 4) bft_gemm(prec, 0, 0, T, D, T, 0.125f, DPh, T, K, ld, 0.0f, dq, ld);
