@@ -293,7 +293,9 @@ typedef struct bft_tensor_info {
     char name[96];                /* HF name in BertForSequenceClassification ("bert.pooler.dense.bias") */
     int ndim;
     int64_t shape[2];
-    size_t offset, numel;         /* in floats, into params/grads */
+    size_t offset, numel;         /* in floats, into params/grads; numel = shape[0] * shape[1] */
+    size_t ld;                    /* floats from one row to the next: shape[1], or more where a
+                                     linear layer's weight has padded rows (see bft_tensor_get) */
     int weight_decay;             /* 1 unless bias or LayerNorm weight (HF's parameter groups) */
 } bft_tensor_info;
 
@@ -313,7 +315,9 @@ typedef struct bft_wpack bft_wpack; /* bft_model_pack_bf16's copy of the weights
 
 typedef struct bft_model {
     bft_config config;
-    size_t num_params;
+    size_t num_params;            /* floats in params (and grads): the parameters, and the zero padding
+                                     of padded rows (bft_tensor_info.ld); bft_model_count_params
+                                     counts the parameters alone */
     float *params, *grads;        /* num_params floats each; grads allocated on first backward */
     bft_params p, g;              /* views into params and grads */
     int num_tensors;
@@ -357,6 +361,17 @@ BERTFT_DEF bft_result bft_model_load_safetensors_ex(bft_model *m, const char *pa
 BERTFT_DEF bft_result bft_model_save(const bft_model *m, const char *dir);
 BERTFT_DEF void bft_model_free(bft_model *m);
 BERTFT_DEF const bft_tensor_info *bft_model_find_tensor(const bft_model *m, const char *name);
+/* A tensor's rows are t->ld floats apart in params, grads and the optimizer's state. That is
+   shape[1], except for a linear layer's weight whose rows would be a multiple of 2 KiB apart
+   (BERT-base's output.dense.weight: 3072 inputs, 12 KiB). Those rows are 64 bytes further apart,
+   the padding zero: rows 12 KiB apart all fall on the same sets of the L1 and L2 caches, and a
+   product that reads the weight across its rows (dX of a few tokens) ran at 80% of the speed it
+   has with padded rows. Checkpoints are unaffected (safetensors holds the rows back to back).
+   bft_tensor_get copies a tensor's numel values out of `base` (m->params, m->grads, an AdamW m
+   or v) to `dst`, back to back; bft_tensor_set copies them in. */
+BERTFT_DEF void bft_tensor_get(const bft_tensor_info *t, const float *base, float *dst);
+BERTFT_DEF size_t bft_model_count_params(const bft_model *m); /* sum of the tensors' numel */
+BERTFT_DEF void bft_tensor_set(const bft_tensor_info *t, float *base, const float *src);
 BERTFT_DEF void bft_model_seed(bft_model *m, uint64_t seed); /* reseed dropout */
 /* bf16 inference, for a model whose weights stay the same over many forwards (serving a model,
    an evaluation loop). In BFT_BF16 every forward rounds each fp32 weight to bf16 pairs again:
@@ -5018,24 +5033,30 @@ static void bft__gemm_pack_xt16(const float *x, size_t lda, int M, int K, float 
             if (i < nk) _mm512_storeu_ps(xt + (size_t)(k0 + i) * 16, r[i]);
     }
 }
-#define BFT__FT(i) if (NW > (i)) c[i] = _mm512_fmadd_ps(_mm512_set1_ps(w[(size_t)(i) * ldw]), xv, c[i]);
+#define BFT__FT(i, b, s) if (NW > (i)) c[i] = _mm512_fmadd_ps(_mm512_set1_ps(*(const float *)((const char *)b + (s) * r)), xv, c[i]);
 /* NW (<= 16, a constant in each caller) rows of W from w (row stride ldw) over kc depths; writes
-   C's columns 0..NW-1 of rows 0..M-1 (cp) as BFT__W512 does: alpha * sum, + beta * C, + bias. */
+   C's columns 0..NW-1 of rows 0..M-1 (cp) as BFT__W512 does: alpha * sum, + beta * C, + bias.
+   Row 3j + s is read at pointer b[j] plus s strides (an x86 address is a base plus a scaled
+   index): 6 pointers and the stride in registers. 16 row pointers did not fit the registers
+   (2% slower with constant strides, 10% slower with any other). */
 __attribute__((target("avx512f")))
-BFT__INLINE void bft__gemm_tile_t16(const int NW, const size_t LDW, int kc, const float *w, size_t ldw_, const float *xt,
-                                    float *cp, size_t ldc, int M, float alpha, float beta, const float *bias)
+BFT__INLINE void bft__gemm_tile_t16(const int NW, int kc, const float *w, size_t ldw, const float *xt, float *cp,
+                                    size_t ldc, int M, float alpha, float beta, const float *bias)
 {
-    const size_t ldw = LDW ? LDW : ldw_; /* a constant: 16 rows as displacements, not 16 registers */
+    const size_t r = ldw * sizeof(float);
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
     const __mmask16 mn = bft__mask16(NW);
+    const float *b0 = w, *b3 = w + (NW > 3 ? 3 : 0) * ldw, *b6 = w + (NW > 6 ? 6 : 0) * ldw, *b9 = w + (NW > 9 ? 9 : 0) * ldw;
+    const float *b12 = w + (NW > 12 ? 12 : 0) * ldw, *b15 = w + (NW > 15 ? 15 : 0) * ldw;
     __m512 c[16];
     int k, i;
     BFT__UNROLL(16)
     for (i = 0; i < 16; i++) c[i] = _mm512_setzero_ps();
-    for (k = 0; k < kc; k++, w++, xt += 16) {
+    for (k = 0; k < kc; k++, b0++, b3++, b6++, b9++, b12++, b15++, xt += 16) {
         const __m512 xv = _mm512_loadu_ps(xt);
-        BFT__FT(0) BFT__FT(1) BFT__FT(2) BFT__FT(3) BFT__FT(4) BFT__FT(5) BFT__FT(6) BFT__FT(7)
-        BFT__FT(8) BFT__FT(9) BFT__FT(10) BFT__FT(11) BFT__FT(12) BFT__FT(13) BFT__FT(14) BFT__FT(15)
+        BFT__FT(0, b0, 0) BFT__FT(1, b0, 1) BFT__FT(2, b0, 2) BFT__FT(3, b3, 0) BFT__FT(4, b3, 1) BFT__FT(5, b3, 2)
+        BFT__FT(6, b6, 0) BFT__FT(7, b6, 1) BFT__FT(8, b6, 2) BFT__FT(9, b9, 0) BFT__FT(10, b9, 1) BFT__FT(11, b9, 2)
+        BFT__FT(12, b12, 0) BFT__FT(13, b12, 1) BFT__FT(14, b12, 2) BFT__FT(15, b15, 0)
     }
     bft__tr16x16(c); /* c[m] lane i: row m of x against row i of W */
     for (i = 0; i < M; i++) {
@@ -5070,11 +5091,9 @@ static void bft__gemm_small_xt(const bft__gemm_args *g, int s0, int s1, float *x
                 const int kc = bft__gemm_min(KC, K - pc), last = pc + kc == K;
                 const float beta = pc == 0 ? g->beta : 1.0f, *bias = last && g->bias ? g->bias + j : NULL;
                 const float *w = g->B + (size_t)j * g->ldb + pc, *x = xt + (size_t)pc * 16;
-                if (nw == 16 && g->ldb == 768) bft__gemm_tile_t16(16, 768, kc, w, 0, x, c, g->ldc, M, g->alpha, beta, bias);
-                else if (nw == 16) bft__gemm_tile_t16(16, 0, kc, w, g->ldb, x, c, g->ldc, M, g->alpha, beta, bias);
-                else if (nw == 8 && g->ldb == 3072) bft__gemm_tile_t16(8, 3072, kc, w, 0, x, c, g->ldc, M, g->alpha, beta, bias);
-                else if (nw == 8) bft__gemm_tile_t16(8, 0, kc, w, g->ldb, x, c, g->ldc, M, g->alpha, beta, bias);
-                else bft__gemm_tile_t16(nw, 0, kc, w, g->ldb, x, c, g->ldc, M, g->alpha, beta, bias);
+                if (nw == 16) bft__gemm_tile_t16(16, kc, w, g->ldb, x, c, g->ldc, M, g->alpha, beta, bias);
+                else if (nw == 8) bft__gemm_tile_t16(8, kc, w, g->ldb, x, c, g->ldc, M, g->alpha, beta, bias);
+                else bft__gemm_tile_t16(nw, kc, w, g->ldb, x, c, g->ldc, M, g->alpha, beta, bias);
             }
             if (g->epi) g->epi(g->ectx, c, g->ldc, 0, j, M, nw);
         }
@@ -6240,12 +6259,24 @@ static void bft__lin_epi_init(bft__lin_epi *e, const float *bias, size_t ld)
     e->simd = bft__cpu_avx512();
 }
 
+/* Row stride of a linear layer's weight of `in` input features: `in`, or padded to the next
+   multiple of 16 floats whose rows spread over the L1 sets (bft_tensor_get says why). Every
+   product and copy of a weight takes its stride from here. A test may clear bft__pad_rows before
+   it creates a model (and keep it so while that model is used) to compare the two layouts. */
+static int bft__pad_rows = 1;
+static size_t bft__weight_ld(int in)
+{
+    size_t ld = (size_t)in;
+    while (bft__pad_rows && !bft__gemm_rows_spread(ld)) ld += 16;
+    return ld;
+}
+
 /* Linear layer as torch.nn.Linear: out[N,OC] = x[N,IC] . W[OC,IC]^T + b[OC], then what `e` adds
    (e == NULL: the bias only). Wpk: NULL, or W packed for bf16 (bft_model_pack_bf16). */
 static void bft__linear_fwd_ex(bft_precision pr, float *out, const float *x, const float *W, const float *Wpk, int N,
                                int IC, int OC, const bft__lin_epi *e)
 {
-    (void)bft__gemm_run_pk(pr, 0, 1, N, OC, IC, 1.0f, x, IC, W, IC, Wpk, 0.0f, out, OC, e->bias,
+    (void)bft__gemm_run_pk(pr, 0, 1, N, OC, IC, 1.0f, x, IC, W, (int)bft__weight_ld(IC), Wpk, 0.0f, out, OC, e->bias,
                            e->p_drop > 0 ? bft__lin_epilogue : NULL, e, NULL);
 }
 
@@ -6284,11 +6315,12 @@ __attribute__((target("avx512f"))) static void bft__colsum16(float *db, const fl
 static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *dW, float *db, const float *dout,
                             const float *x, const float *W, int N, int IC, int OC)
 {
+    const int ldw = (int)bft__weight_ld(IC);
     int c0, simd = bft__cpu_avx512();
     (void)simd;
-    if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
+    if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, ldw, dx_beta, dx, IC);
     /* db, while the dW product packs dout^T, when it can; else a pass of its own */
-    if (bft__gemm_run(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC, NULL, NULL, NULL, db)) return;
+    if (bft__gemm_run(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, ldw, NULL, NULL, NULL, db)) return;
     /* column sums in blocks of 64 columns (a cache line per row for each 16) */
     BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
     for (c0 = 0; c0 < OC; c0 += 64) {
@@ -6525,9 +6557,11 @@ static size_t bft__build_tensor_table(bft_model *m)
                 t->ndim = d->cols == BFT__D1 ? 1 : 2;
                 t->numel = (size_t)t->shape[0] * (size_t)t->shape[1];
                 t->offset = off;
+                /* the matrices outside the embeddings are the linear layers' weights */
+                t->ld = t->ndim == 2 && !strstr(d->name, "embeddings.") ? bft__weight_ld((int)t->shape[1]) : (size_t)t->shape[1];
                 /* HF: no weight decay for biases and LayerNorm weights */
                 t->weight_decay = strstr(t->name, "bias") == NULL && strstr(t->name, "LayerNorm") == NULL;
-                off += t->numel;
+                off += (size_t)t->shape[0] * t->ld;
             }
     }
     return off;
@@ -6566,16 +6600,41 @@ static void bft__init_tensor(bft_model *m, int k, uint64_t rng[4])
     int layer;
     const bft__tdesc *d = bft__tensor_desc(m, k, &layer);
     const bft_tensor_info *t = &m->tensors[k];
+    const size_t cols = (size_t)t->shape[1];
     float *p = m->params + t->offset;
-    size_t i;
-    switch (d->init) {
-    case BFT__INIT_ZERO: memset(p, 0, t->numel * sizeof(float)); break;
-    case BFT__INIT_ONE: for (i = 0; i < t->numel; i++) p[i] = 1.0f; break;
-    default:
-        for (i = 0; i < t->numel; i++) p[i] = (float)(bft__rng_normal(rng) * m->config.initializer_range);
-        if (d->init == BFT__INIT_EMB_PAD)
-            memset(p + (size_t)m->config.pad_token_id * m->config.hidden_size, 0, (size_t)m->config.hidden_size * sizeof(float));
-    }
+    size_t i, r;
+    for (r = 0; r < (size_t)t->shape[0]; r++, p += t->ld) /* row-major over the values: torch's draw order */
+        switch (d->init) {
+        case BFT__INIT_ZERO: memset(p, 0, cols * sizeof(float)); break;
+        case BFT__INIT_ONE: for (i = 0; i < cols; i++) p[i] = 1.0f; break;
+        default:
+            for (i = 0; i < cols; i++) p[i] = (float)(bft__rng_normal(rng) * m->config.initializer_range);
+            if (d->init == BFT__INIT_EMB_PAD && r == (size_t)m->config.pad_token_id) memset(p, 0, cols * sizeof(float));
+        }
+}
+
+BERTFT_DEF size_t bft_model_count_params(const bft_model *m)
+{
+    size_t n = 0;
+    int k;
+    for (k = 0; k < m->num_tensors; k++) n += m->tensors[k].numel;
+    return n;
+}
+
+BERTFT_DEF void bft_tensor_get(const bft_tensor_info *t, const float *base, float *dst)
+{
+    const size_t cols = (size_t)t->shape[1];
+    size_t r;
+    base += t->offset;
+    for (r = 0; r < (size_t)t->shape[0]; r++) memcpy(dst + r * cols, base + r * t->ld, cols * sizeof(float));
+}
+
+BERTFT_DEF void bft_tensor_set(const bft_tensor_info *t, float *base, const float *src)
+{
+    const size_t cols = (size_t)t->shape[1];
+    size_t r;
+    base += t->offset;
+    for (r = 0; r < (size_t)t->shape[0]; r++) memcpy(base + r * t->ld, src + r * cols, cols * sizeof(float));
 }
 
 BERTFT_DEF void bft_model_seed(bft_model *m, uint64_t seed) { bft__rng_seed(m->rng_state, seed ^ 0xD50F00Dull); }
@@ -6597,7 +6656,7 @@ static bft_result bft__model_alloc(bft_model **out, const bft_config *c)
     m->g.layers = BFT__NEW(bft_layer, L > 0 ? L : 1);
     if (!m->tensors || !m->p.layers || !m->g.layers) goto oom;
     m->num_params = bft__build_tensor_table(m);
-    if (!(m->params = bft__alloc64(m->num_params, 0))) goto oom;
+    if (!(m->params = bft__alloc64(m->num_params, 1))) goto oom; /* zero: the rows' padding stays 0 */
     bft__bind(m, &m->p, m->params);
     m->loss = NAN;
     bft_model_seed(m, 0);
@@ -6847,7 +6906,7 @@ BERTFT_DEF bft_result bft_model_pack_bf16(bft_model *m)
     for (k = 0; k < wp->n; k++) { /* bft_gemm_native_bf16(): the bf16-pair kernel runs, so each packs */
         wp->pk[k] = wp->mem + off;
         off += (bft__gemm_pk_size(out[k], in[k]) + 15) & ~(size_t)15;
-        (void)bft__gemm_pk_pack(1, out[k], in[k], w[k], (size_t)in[k], wp->pk[k]);
+        (void)bft__gemm_pk_pack(1, out[k], in[k], w[k], bft__weight_ld(in[k]), wp->pk[k]);
     }
     wp->kn = bft__gemm_active(BFT_BF16);
     m->wpack = wp;
@@ -7263,7 +7322,8 @@ BERTFT_DEF void bft_adamw_step_scaled(bft_adamw *o, bft_model *m, double lr, flo
         const bft_tensor_info *t = &m->tensors[k];
         float decay = t->weight_decay ? (float)(1.0 - lr * o->weight_decay) : 1.0f;
         float *p = m->params + t->offset, *g = m->grads + t->offset, *mm = o->m + t->offset, *vv = o->v + t->offset;
-        long long c, n = (long long)t->numel, nch = (n + 4095) / 4096;
+        /* padded rows included: their parameter, gradient and moments are 0 and stay 0 */
+        long long c, n = (long long)(t->shape[0] * (int64_t)t->ld), nch = (n + 4095) / 4096;
         BFT__OMP(parallel for schedule(static) if (n > 65536))
         for (c = 0; c < nch; c++) {
             long long i = c * 4096, i1 = i + 4096 < n ? i + 4096 : n;
@@ -8693,18 +8753,25 @@ static void bft__st_convert(float *dst, const unsigned char *src, uint64_t n, co
     }
 }
 
-/* Read tensor `e` into `dst` as float, in chunks (no second copy of a large tensor). */
-static bft_result bft__st_read_tensor(FILE *f, const char *path, const bft__st_header *h, const bft__st_entry *e, float *dst)
+/* Read tensor `e` into `dst` as float, in chunks (no second copy of a large tensor): back to
+   back, or (t not NULL) into model tensor t's rows in the buffer dst (params, or an AdamW
+   moment), t->ld floats apart; t's numel equals e's. */
+static bft_result bft__st_read_tensor(FILE *f, const char *path, const bft__st_header *h, const bft__st_entry *e, float *dst,
+                                      const bft_tensor_info *t)
 {
     unsigned char buf[1 << 16];
+    const int rows = t && t->ld != (size_t)t->shape[1]; /* else one run of values */
+    const uint64_t cols = rows ? (uint64_t)t->shape[1] : e->numel, ld = rows ? (uint64_t)t->ld : cols;
     uint64_t done = 0, per = sizeof buf / (uint64_t)e->esize;
+    if (t) dst += t->offset;
     if (fseek(f, (long)(h->data_start + e->begin), SEEK_SET) != 0)
         return bft__fail(BFT_ERR_IO, "%s: cannot seek to tensor \"%s\"", path, e->name);
     while (done < e->numel) {
-        uint64_t cnt = e->numel - done < per ? e->numel - done : per;
+        const uint64_t col = done % cols, left = cols - col; /* a chunk ends at its row's end */
+        uint64_t cnt = left < per ? left : per;
         if (fread(buf, (size_t)e->esize, (size_t)cnt, f) != (size_t)cnt)
             return bft__fail(BFT_ERR_IO, "%s: truncated data in tensor \"%s\"", path, e->name);
-        bft__st_convert(dst + done, buf, cnt, e->dtype);
+        bft__st_convert(dst + done / cols * ld + col, buf, cnt, e->dtype);
         done += cnt;
     }
     return BFT_OK;
@@ -8745,7 +8812,7 @@ BERTFT_DEF bft_result bft_st_read(bft_st_file *out, const char *path)
         for (d = 0; d < t->ndim; d++) t->shape[d] = h.e[i].shape[d];
         t->numel = (size_t)h.e[i].numel;
         if (!(t->data = (float *)bft__malloc(t->numel * sizeof(float)))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
-        if ((r = bft__st_read_tensor(f, path, &h, &h.e[i], t->data)) != BFT_OK) goto done;
+        if ((r = bft__st_read_tensor(f, path, &h, &h.e[i], t->data, NULL)) != BFT_OK) goto done;
     }
 done:
     fclose(f);
@@ -8822,8 +8889,9 @@ static int bft__write_le_floats(FILE *f, const float *x, size_t n)
     }
 }
 
-BERTFT_DEF bft_result bft_st_write(const char *path, int n, const char *const *names, const int *ndims,
-                                   const int64_t *const *shapes, const float *const *data)
+/* bft_st_write, where tensor i's rows may be lds[i] floats apart (lds NULL, or 0: back to back) */
+static bft_result bft__st_write(const char *path, int n, const char *const *names, const int *ndims,
+                                const int64_t *const *shapes, const float *const *data, const size_t *lds)
 {
     uint64_t hlen;
     unsigned char lb[8];
@@ -8835,12 +8903,20 @@ BERTFT_DEF bft_result bft_st_write(const char *path, int n, const char *const *n
     for (i = 0; i < 8; i++) lb[i] = (unsigned char)(hlen >> (8 * i));
     ok = fwrite(lb, 1, 8, f) == 8 && fwrite(hdr, 1, (size_t)hlen, f) == (size_t)hlen;
     for (i = 0; ok && i < n; i++) {
-        size_t numel = 1;
+        size_t numel = 1, r;
         for (d = 0; d < ndims[i]; d++) numel *= (size_t)shapes[i][d];
-        ok = bft__write_le_floats(f, data[i], numel);
+        if (lds && lds[i] && ndims[i] == 2 && lds[i] != (size_t)shapes[i][1])
+            for (r = 0; ok && r < (size_t)shapes[i][0]; r++) ok = bft__write_le_floats(f, data[i] + r * lds[i], (size_t)shapes[i][1]);
+        else ok = bft__write_le_floats(f, data[i], numel);
     }
     bft_free(hdr);
     return bft__atomic_commit(f, tmp, path, ok);
+}
+
+BERTFT_DEF bft_result bft_st_write(const char *path, int n, const char *const *names, const int *ndims,
+                                   const int64_t *const *shapes, const float *const *data)
+{
+    return bft__st_write(path, n, names, ndims, shapes, data, NULL);
 }
 
 /* Map a checkpoint name to ours: add the "bert." prefix when missing, and rename the legacy
@@ -8935,7 +9011,7 @@ BERTFT_DEF bft_result bft_model_load_safetensors_ex(bft_model *m, const char *pa
         char *cn = bft__canonical_name(h.e[i].name);
         const bft_tensor_info *t = cn ? bft_model_find_tensor(m, cn) : NULL;
         bft_free(cn);
-        if (t && loaded[t - m->tensors] == 1 && (r = bft__st_read_tensor(f, path, &h, &h.e[i], m->params + t->offset)) != BFT_OK) goto done;
+        if (t && loaded[t - m->tensors] == 1 && (r = bft__st_read_tensor(f, path, &h, &h.e[i], m->params, t)) != BFT_OK) goto done;
     }
     /* what the checkpoint lacks is initialised as HF does, and reported */
     bft__rng_seed(rng, seed);
@@ -9015,13 +9091,15 @@ BERTFT_DEF bft_result bft_model_save(const bft_model *m, const char *dir)
     int *ndims = NULL, k;
     const int64_t **shapes = NULL;
     const float **data = NULL;
+    size_t *lds = NULL;
     bft_result r;
     if ((r = bft_mkdirs(dir)) != BFT_OK) return r;
     names = BFT__NEW(const char *, m->num_tensors);
     ndims = BFT__NEW(int, m->num_tensors);
     shapes = BFT__NEW(const int64_t *, m->num_tensors);
     data = BFT__NEW(const float *, m->num_tensors);
-    if (!names || !ndims || !shapes || !data || !(p = bft__path_join(dir, "model.safetensors"))) {
+    lds = BFT__NEW(size_t, m->num_tensors);
+    if (!names || !ndims || !shapes || !data || !lds || !(p = bft__path_join(dir, "model.safetensors"))) {
         r = bft__fail(BFT_ERR_OOM, "out of memory");
         goto done;
     }
@@ -9030,8 +9108,9 @@ BERTFT_DEF bft_result bft_model_save(const bft_model *m, const char *dir)
         ndims[k] = m->tensors[k].ndim;
         shapes[k] = m->tensors[k].shape;
         data[k] = m->params + m->tensors[k].offset;
+        lds[k] = m->tensors[k].ld;
     }
-    if ((r = bft_st_write(p, m->num_tensors, names, ndims, shapes, data)) != BFT_OK) goto done;
+    if ((r = bft__st_write(p, m->num_tensors, names, ndims, shapes, data, lds)) != BFT_OK) goto done;
     bft_free(p);
     if (!(p = bft__path_join(dir, "config.json"))) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
     r = bft_config_save(&m->config, p);
@@ -9041,6 +9120,7 @@ done:
     bft_free(ndims);
     bft_free((void *)shapes);
     bft_free((void *)data);
+    bft_free(lds);
     return r;
 }
 
@@ -9547,11 +9627,12 @@ static bft_result bft__save_optimizer(const bft_trainer *t, const char *dir)
     int *nd = BFT__NEW(int, n);
     const int64_t **shapes = BFT__NEW(const int64_t *, n);
     const float **data = BFT__NEW(const float *, n);
+    size_t *lds = BFT__NEW(size_t, n);
     int64_t one = 1;
     float step = (float)t->opt.step;
     char *path = bft__path_join(dir, "optimizer.safetensors");
     bft_result r;
-    if (!names || !namebuf || !nd || !shapes || !data || !path) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
+    if (!names || !namebuf || !nd || !shapes || !data || !lds || !path) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
     for (k = 0; k < m->num_tensors; k++) {
         const bft_tensor_info *ti = &m->tensors[k];
         snprintf(namebuf + (size_t)(2 * k) * 112, 112, "exp_avg.%s", ti->name);
@@ -9562,14 +9643,17 @@ static bft_result bft__save_optimizer(const bft_trainer *t, const char *dir)
         shapes[2 * k] = shapes[2 * k + 1] = ti->shape;
         data[2 * k] = t->opt.m + ti->offset;
         data[2 * k + 1] = t->opt.v + ti->offset;
+        lds[2 * k] = lds[2 * k + 1] = ti->ld;
     }
     names[n - 1] = "step";
     nd[n - 1] = 1;
     shapes[n - 1] = &one;
     data[n - 1] = &step;
-    r = bft_st_write(path, n, names, nd, shapes, data);
+    lds[n - 1] = 0;
+    r = bft__st_write(path, n, names, nd, shapes, data, lds);
 done:
-    bft_free((void *)names); bft_free(namebuf); bft_free(nd); bft_free((void *)shapes); bft_free((void *)data); bft_free(path);
+    bft_free((void *)names); bft_free(namebuf); bft_free(nd); bft_free((void *)shapes); bft_free((void *)data); bft_free(lds);
+    bft_free(path);
     return r;
 }
 
@@ -9775,13 +9859,13 @@ static bft_result bft__load_checkpoint(bft_trainer *t, const char *dir)
             }
             if (!a || !b || a->numel != ti->numel || b->numel != ti->numel)
                 r = bft__fail(BFT_ERR_FORMAT, "%s/optimizer.safetensors: missing or mis-shaped state for %s", dir, ti->name);
-            else if ((r = bft__st_read_tensor(f, p, &h, a, t->opt.m + ti->offset)) == BFT_OK)
-                r = bft__st_read_tensor(f, p, &h, b, t->opt.v + ti->offset);
+            else if ((r = bft__st_read_tensor(f, p, &h, a, t->opt.m, ti)) == BFT_OK)
+                r = bft__st_read_tensor(f, p, &h, b, t->opt.v, ti);
         }
         for (e = 0; e < h.n && r == BFT_OK; e++)
             if (strcmp(h.e[e].name, "step") == 0) s = &h.e[e];
         if (r == BFT_OK && (!s || s->numel != 1)) r = bft__fail(BFT_ERR_FORMAT, "%s/optimizer.safetensors: no step", dir);
-        if (r == BFT_OK && (r = bft__st_read_tensor(f, p, &h, s, &stepf)) == BFT_OK) t->opt.step = (int64_t)stepf;
+        if (r == BFT_OK && (r = bft__st_read_tensor(f, p, &h, s, &stepf, NULL)) == BFT_OK) t->opt.step = (int64_t)stepf;
         fclose(f);
         bft__st_header_free(&h);
         bft_free(p);
@@ -9950,7 +10034,7 @@ BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train
     if (!order || (a->group_by_length && !lengths)) { r = bft__fail(BFT_ERR_OOM, "out of memory"); goto done; }
     if (lengths) bft_encoded_lengths(train, lengths);
     /* HF's total_flos: 6 * (parameters outside the embeddings) * tokens */
-    non_emb = (double)m->num_params;
+    non_emb = (double)bft_model_count_params(m);
     for (k = 0; k < m->num_tensors; k++)
         if (strstr(m->tensors[k].name, "embeddings.")) non_emb -= (double)m->tensors[k].numel;
 
@@ -9960,7 +10044,7 @@ BERTFT_DEF bft_result bft_trainer_train(bft_trainer *t, const bft_encoded *train
     bft__tlog(t, "  Instantaneous batch size per device = %d", bs);
     bft__tlog(t, "  Gradient Accumulation steps = %d", GA);
     bft__tlog(t, "  Total optimization steps = %lld", (long long)t->max_steps);
-    bft__tlog(t, "  Number of trainable parameters = %lu", (unsigned long)m->num_params);
+    bft__tlog(t, "  Number of trainable parameters = %lu", (unsigned long)bft_model_count_params(m));
     t->t_start = bft__now();
     last_logged = t->global_step;
     if ((r = bft__to_device(t)) != BFT_OK || (r = bft__step_zero_grad(t)) != BFT_OK) goto done;

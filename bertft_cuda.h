@@ -1157,16 +1157,18 @@ static void bft_cuda__adamw(bft_cuda__ctx *X, float decay, float b1, float b2, f
 }
 
 /* torch.nn.Linear forward: out[N,OC] = x[N,IC] W[OC,IC]^T (+ b via the caller's fused kernel) */
+/* W's rows are bft__weight_ld(IC) floats apart, as on the CPU (the arena is the host's, copied) */
 static void bft_cuda__linear(bft_cuda__ctx *X, float *out, const float *x, const float *W, int N, int IC, int OC)
 {
-    bft_cuda__gemm(X, 0, 1, N, OC, IC, 1.0f, x, IC, W, IC, 0.0f, out, OC);
+    bft_cuda__gemm(X, 0, 1, N, OC, IC, 1.0f, x, IC, W, (int)bft__weight_ld(IC), 0.0f, out, OC);
 }
 /* bft__linear_bwd: dx = dout W (+ dx_beta dx), dW += dout^T x, db += colsum(dout) */
 static void bft_cuda__linear_bwd(bft_cuda__ctx *X, float *dx, float dx_beta, float *dW, float *db, const float *dout,
                                  const float *x, const float *W, int N, int IC, int OC)
 {
-    if (dx) bft_cuda__gemm(X, 0, 0, N, IC, OC, 1.0f, dout, OC, W, IC, dx_beta, dx, IC);
-    bft_cuda__gemm(X, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, IC);
+    const int ldw = (int)bft__weight_ld(IC);
+    if (dx) bft_cuda__gemm(X, 0, 0, N, IC, OC, 1.0f, dout, OC, W, ldw, dx_beta, dx, IC);
+    bft_cuda__gemm(X, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, ldw);
     bft_cuda__colsum(X, db, NULL, dout, NULL, NULL, NULL, N, OC);
 }
 
@@ -1646,7 +1648,8 @@ BERTFT_CUDA_DEF bft_result bft_cuda_device_create(bft_device *dev, bft_model *m,
     bft__bind(m, &X->dg, X->grads);
     /* HF's parameter groups, per element, so that AdamW is one kernel over the flat buffer */
     if (!(hd = (uint8_t *)bft__malloc(X->P))) { bft_cuda__destroy(X); return bft__fail(BFT_ERR_OOM, "out of memory"); }
-    for (k = 0; k < m->num_tensors; k++) memset(hd + m->tensors[k].offset, m->tensors[k].weight_decay ? 1 : 0, m->tensors[k].numel);
+    for (k = 0; k < m->num_tensors; k++) /* padded rows included (bft_tensor_info.ld) */
+        memset(hd + m->tensors[k].offset, m->tensors[k].weight_decay ? 1 : 0, (size_t)m->tensors[k].shape[0] * m->tensors[k].ld);
     r = bft_cuda__copy(X, X->decay, hd, X->P, 0);
     if (r == BFT_OK) r = bft_cuda__sync(X, "upload");
     bft_free(hd);

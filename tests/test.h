@@ -45,4 +45,26 @@ static const char *bft_t_name = "";
 
 /* Directory holding ../shared/data (tests run from the repository root). */
 #define bft_t_data_dir() (getenv("BERTFT_DATA") ? getenv("BERTFT_DATA") : "../shared/data")
+
+#ifdef BERTFT_H_INCLUDED
+/* A model tensor's values back to back, from params, grads or an AdamW moment: where its rows
+   are padded (bft_tensor_info.ld), a copy. The last two calls' results stay valid. */
+static const float *tvals(const bft_tensor_info *t, const float *base)
+{
+    static float *buf[2];
+    static size_t cap[2];
+    static int next;
+    const int k = next;
+    next ^= 1;
+    if (t->ld == (size_t)t->shape[1]) return base + t->offset;
+    if (cap[k] < t->numel) {
+        free(buf[k]);
+        buf[k] = (float *)malloc(t->numel * sizeof(float));
+        cap[k] = buf[k] ? t->numel : 0;
+        if (!buf[k]) { printf("out of memory\n"); exit(1); }
+    }
+    bft_tensor_get(t, base, buf[k]);
+    return buf[k];
+}
+#endif
 #endif

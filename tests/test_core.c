@@ -6,8 +6,8 @@
 #include "test.h"
 
 #define FIXTURES "tests/fixtures"
-static const char *const cases[] = {"cls2", "cls3_bf16", "reg_f16", "mixed_bf16"};
-#define NCASES 4
+static const char *const cases[] = {"cls2", "cls3_bf16", "reg_f16", "mixed_bf16", "pad_rows"};
+#define NCASES 5
 /* mixed_bf16 runs with m->precision = BFT_BF16 against a torch model whose products round their
    operands to bf16 (tools/make_reference.py). One forward and backward hold fp32's bounds (the
    logits come out bit-identical). Over training steps, a value that lands within fp32 noise of a
@@ -76,7 +76,7 @@ static void test_forward_backward_parity(void)
             g = bft_st_get(&ref, nm);
             CHECK(g && g->numel == t->numel, "%s: reference lacks %s", cases[c], nm);
             if (!g || g->numel != t->numel) continue;
-            rel = normrel(m->grads + t->offset, g->data, t->numel, &ma);
+            rel = normrel(tvals(t, m->grads), g->data, t->numel, &ma);
             if (strstr(t->name, "attention.self.key.bias")) {
                 /* mathematically zero (softmax ignores a shift of all scores): compare absolutely */
                 CHECK(ma < 1e-6, "%s: %s max abs %.3e (should be ~0)", cases[c], t->name, ma);
@@ -272,12 +272,12 @@ static void test_training_steps_parity(void)
                 /* Its gradient is zero up to rounding noise, and Adam turns noise into full-size steps
                    of random sign, in torch as here. It cannot change any output (softmax ignores the
                    shift), so only Adam's bound |step| <= lr per step is checked. */
+                const float *p = tvals(&m->tensors[k], m->params);
                 size_t i;
-                for (i = 0; i < f->numel; i++)
-                    CHECK(fabs(m->params[m->tensors[k].offset + i]) <= 1.01 * S * hp->data[0], "%s beyond Adam's bound", nm);
+                for (i = 0; i < f->numel; i++) CHECK(fabs(p[i]) <= 1.01 * S * hp->data[0], "%s beyond Adam's bound", nm);
                 continue;
             }
-            rel = normrel(m->params + m->tensors[k].offset, f->data, f->numel, NULL);
+            rel = normrel(tvals(&m->tensors[k], m->params), f->data, f->numel, NULL);
             if (rel > worst_p) worst_p = rel;
             CHECK(rel < tol_steps(cases[c]), "%s: weights %s after %d steps, rel error %.3e", cases[c], m->tensors[k].name, S, rel);
         }
@@ -391,7 +391,7 @@ static void test_cls_rows_only(void)
                           "prec %d T %d: logits differ (loss %.9g vs %.9g)", prec, T, loss[0][0], loss[1][0]);
                     for (i = 0; i < m[0]->num_tensors; i++) {
                         const bft_tensor_info *t = &m[0]->tensors[i];
-                        const float *g0 = m[0]->grads + t->offset, *g1 = m[1]->grads + t->offset;
+                        const float *g0 = tvals(t, m[0]->grads), *g1 = tvals(t, m[1]->grads);
                         if (strncmp(t->name, "bert.encoder.layer.2.", 21) == 0 && !strstr(t->name, "attention.self")) {
                             double r = normrel(g1, g0, t->numel, NULL);
                             if (r > worst) worst = r;
@@ -460,7 +460,8 @@ static void fd_check(float pdrop, float pcls)
         const bft_tensor_info *t = &m->tensors[k];
         int trial;
         for (trial = 0; trial < 3; trial++) {
-            size_t i = t->offset + (size_t)bft__rng_below(rng, t->numel);
+            const size_t e = (size_t)bft__rng_below(rng, t->numel), cols = (size_t)t->shape[1];
+            size_t i = t->offset + e / cols * t->ld + e % cols;
             float save = m->params[i], h = 1e-2f, lp, lm;
             double fd, an = m->grads[i];
             m->params[i] = save + h;
@@ -477,7 +478,7 @@ static void fd_check(float pdrop, float pcls)
             /* float loss differences: allow 2e-3 absolute plus 5 % of the gradient */
             if (fabs(fd - an) > 2e-3 + 0.05 * fabs(an)) {
                 bad++;
-                printf("  fd mismatch %s[%lu]: analytic %.6f numeric %.6f\n", t->name, (unsigned long)(i - t->offset), an, fd);
+                printf("  fd mismatch %s[%lu]: analytic %.6f numeric %.6f\n", t->name, (unsigned long)e, an, fd);
             }
         }
     }
@@ -538,6 +539,103 @@ static void test_threads_and_dropout(void)
 #endif
     CHECK(loss[0] == loss[1], "loss differs between 1 and 2 threads: %.9g vs %.9g", loss[0], loss[1]);
     free(g0);
+}
+
+/* Files a and b hold the same bytes. */
+static int same_file(const char *a, const char *b)
+{
+    char *x = NULL, *y = NULL;
+    size_t nx = 0, ny = 0;
+    int same = bft_read_file(a, &x, &nx) == BFT_OK && bft_read_file(b, &y, &ny) == BFT_OK && nx == ny && memcmp(x, y, nx) == 0;
+    bft_free(x);
+    bft_free(y);
+    return same;
+}
+
+/* A linear layer's weight whose rows would be a multiple of 2 KiB apart gets padded rows
+   (bft_tensor_info.ld). The model must compute exactly what the same model with rows back to
+   back computes (each product sums every element in the same order at any stride), save the
+   same file, and keep the padding zero. Hidden 512 and intermediate 1024 pad every linear
+   weight (rows of 2 and 4 KiB); the batches take the blocked driver (300 tokens), the
+   few-rows path (30) and the turned-around forward (10), in fp32 and bf16. */
+static void test_padded_rows(void)
+{
+    static const char *const dirs[2] = {"build/test_padded_rows_0", "build/test_padded_rows_1"};
+    enum { NF = 6 };
+    bft_config c;
+    bft_model *m[2] = {NULL, NULL}, *m2 = NULL;
+    bft_adamw o[2];
+    int32_t ids[3 * 100], mask[3 * 100];
+    float labels[3] = {1, 0, 2}, lg[2][NF][9], loss[2][NF];
+    bft_batch big = {3, 100, ids, NULL, mask, labels}, few = {3, 10, ids, NULL, mask, labels}, one = {1, 10, ids, NULL, mask, labels};
+    int v, k, f;
+    char path[2][96];
+    for (k = 0; k < 300; k++) { ids[k] = 1 + (k * 7) % 40; mask[k] = (k % 100) < 100 - (k / 100) * 30; }
+    bft_config_default(&c);
+    c.vocab_size = 50; c.hidden_size = 512; c.num_hidden_layers = 1; c.num_attention_heads = 8;
+    c.intermediate_size = 1024; c.max_position_embeddings = 128; c.num_labels = 3;
+    memset(lg, 0, sizeof lg);
+    for (v = 0; v < 2; v++) { /* v = 0: rows back to back, v = 1: padded (the default) */
+        bft__pad_rows = v;
+        CHECK_OK(bft_model_create(&m[v], &c, 3));
+        if (!m[v]) break;
+        bft_model_seed(m[v], 11);
+        CHECK_OK(bft_adamw_init(&o[v], m[v], 1e-3f, 0.9f, 0.999f, 1e-8f, 0.01f));
+        for (f = 0; f < NF; f++) {
+            const bft_batch *b = f < 2 ? &big : f < 4 ? &few : &one;
+            m[v]->precision = f % 2 ? BFT_BF16 : BFT_FP32;
+            bft_zero_grad(m[v]);
+            CHECK_OK(bft_forward(m[v], b, 1));
+            memcpy(lg[v][f], m[v]->logits, sizeof(float) * 3 * (size_t)b->batch_size);
+            loss[v][f] = m[v]->loss;
+            CHECK_OK(bft_backward(m[v]));
+            bft_adamw_step(&o[v], m[v], 1e-3);
+        }
+        CHECK_OK(bft_model_save(m[v], dirs[v]));
+    }
+    bft__pad_rows = 1;
+    if (m[0] && m[1]) {
+        const bft_tensor_info *od = bft_model_find_tensor(m[1], "bert.encoder.layer.0.output.dense.weight");
+        const bft_tensor_info *q = bft_model_find_tensor(m[1], "bert.encoder.layer.0.attention.self.query.weight");
+        size_t nz = 0, i;
+        CHECK(od && od->ld == 1040 && q && q->ld == 528 && m[0]->tensors[0].ld == 512,
+              "padded strides: output.dense %lu, query %lu", od ? (unsigned long)od->ld : 0ul, q ? (unsigned long)q->ld : 0ul);
+        CHECK(m[1]->num_params > m[0]->num_params && bft_model_count_params(m[1]) == m[0]->num_params, "parameter counts");
+        CHECK(memcmp(lg[0], lg[1], sizeof lg[0]) == 0 && memcmp(loss[0], loss[1], sizeof loss[0]) == 0, "logits differ");
+        for (k = 0; k < m[0]->num_tensors; k++) {
+            const bft_tensor_info *t0 = &m[0]->tensors[k], *t1 = &m[1]->tensors[k];
+            const size_t bytes = t0->numel * sizeof(float);
+            CHECK(memcmp(tvals(t0, m[0]->params), tvals(t1, m[1]->params), bytes) == 0, "%s differs", t0->name);
+            CHECK(memcmp(tvals(t0, m[0]->grads), tvals(t1, m[1]->grads), bytes) == 0, "grad of %s differs", t0->name);
+            CHECK(memcmp(tvals(t0, o[0].m), tvals(t1, o[1].m), bytes) == 0 && memcmp(tvals(t0, o[0].v), tvals(t1, o[1].v), bytes) == 0,
+                  "AdamW state of %s differs", t0->name);
+            for (i = 0; i < (size_t)t1->shape[0] * t1->ld; i++) /* the padding */
+                if (i % t1->ld >= (size_t)t1->shape[1]) {
+                    const size_t at = t1->offset + i;
+                    nz += m[1]->params[at] != 0.0f || m[1]->grads[at] != 0.0f || o[1].m[at] != 0.0f || o[1].v[at] != 0.0f;
+                }
+        }
+        CHECK(nz == 0, "%lu padding values are not zero", (unsigned long)nz);
+        for (v = 0; v < 2; v++) snprintf(path[v], sizeof path[v], "%s/model.safetensors", dirs[v]);
+        CHECK(same_file(path[0], path[1]), "the two layouts saved different files");
+        /* a checkpoint into the padded layout: the arena of the model that saved it, padding included */
+        CHECK_OK(bft_model_from_pretrained(&m2, dirs[0], NULL, 1));
+        CHECK(m2 && m2->num_params == m[1]->num_params && memcmp(m2->params, m[1]->params, m2->num_params * sizeof(float)) == 0,
+              "loaded into padded rows: params differ");
+        /* bf16 inference from packed weights */
+        for (v = 0; v < 2; v++) {
+            bft__pad_rows = v;
+            m[v]->precision = BFT_BF16;
+            CHECK_OK(bft_model_pack_bf16(m[v]));
+            CHECK_OK(bft_forward(m[v], &few, 0));
+            memcpy(lg[v][0], m[v]->logits, sizeof(float) * 9);
+        }
+        bft__pad_rows = 1;
+        CHECK(memcmp(lg[0][0], lg[1][0], sizeof(float) * 9) == 0, "bf16 packed: logits differ");
+    }
+    bft_model_free(m2);
+    for (v = 0; v < 2; v++)
+        if (m[v]) { bft_adamw_free(&o[v]); bft_model_free(m[v]); }
 }
 
 /* The mask keeps a fraction 1 - p of the elements and scales them by 1 / (1 - p). */
@@ -781,7 +879,8 @@ static void test_checkpoint_variants(void)
         for (k = 0; k < m->num_tensors; k++) {
             const bft_tensor_info *t = &m->tensors[k];
             if (strncmp(t->name, "classifier", 10) == 0) continue;
-            CHECK(memcmp(m->params + t->offset, m2->params + t->offset, t->numel * sizeof(float)) == 0, "%s differs", t->name);
+            CHECK(memcmp(m->params + t->offset, m2->params + t->offset, (size_t)t->shape[0] * t->ld * sizeof(float)) == 0,
+                  "%s differs", t->name);
         }
         bft_model_free(m2);
     }
@@ -851,6 +950,7 @@ int main(void)
     RUN_TEST(test_bf16_packed_weights);
     RUN_TEST(test_finite_differences);
     RUN_TEST(test_threads_and_dropout);
+    RUN_TEST(test_padded_rows);
     RUN_TEST(test_dropout_rate);
     RUN_TEST(test_gelu_accuracy);
     RUN_TEST(test_dynamic_shapes);

@@ -20,7 +20,7 @@
 #else
 #define T_OUT BFT_T_OUT
 #endif
-static const char *const cases[] = {"cls2", "cls3_bf16", "reg_f16"};
+static const char *const cases[] = {"cls2", "cls3_bf16", "reg_f16", "pad_rows"};
 
 /* The device under test and its tolerances (norm-wise relative errors). */
 static int g_gpu = BFT_CUDA_EMULATE, g_math = BFT_CUDA_MATH_FP32;
@@ -278,6 +278,7 @@ static void test_ref_loss_clip_adamw(void)
     memset(ti, 0, sizeof ti);
     ti[0].numel = 150000; ti[0].weight_decay = 1;
     ti[1].offset = 150000; ti[1].numel = n - 150000; ti[1].weight_decay = 0;
+    for (k = 0; k < 2; k++) { ti[k].ndim = 1; ti[k].shape[0] = (int64_t)ti[k].numel; ti[k].shape[1] = 1; ti[k].ld = 1; }
     fake.num_tensors = 2; fake.tensors = ti; fake.num_params = n; fake.params = p1; fake.grads = g;
     p2 = vdup(p1, n);
     for (k = 0; k < n; k++) dm[k] = k < 150000;
@@ -325,9 +326,9 @@ static int open_device(bft_device *dev, bft_model *m, const bft_adamw *opt)
    has not run yet: its bounds there are unknown, so it runs in emulation only. */
 static void test_device_fixtures_forward_backward(void)
 {
-    static const char *const all[] = {"cls2", "cls3_bf16", "reg_f16", "mixed_bf16"};
+    static const char *const all[] = {"cls2", "cls3_bf16", "reg_f16", "pad_rows", "mixed_bf16"};
     int c;
-    for (c = 0; c < 4; c++) {
+    for (c = 0; c < 5; c++) {
         tol tl = gpu_tolerance();
         char dir[256], path[300];
         bft_model *m;
@@ -337,13 +338,13 @@ static void test_device_fixtures_forward_backward(void)
         double rel, worst = 0;
         int k;
         const char *name = all[c];
-        if (c == 3 && g_gpu != BFT_CUDA_EMULATE) continue;
+        if (c == 4 && g_gpu != BFT_CUDA_EMULATE) continue;
         snprintf(dir, sizeof dir, "%s/%s", FIXTURES, name);
         snprintf(path, sizeof path, "%s/reference.safetensors", dir);
         CHECK_OK(bft_model_from_pretrained(&m, dir, NULL, 1));
         CHECK_OK(bft_st_read(&ref, path));
         if (!open_device(&dev, m, NULL)) { bft_model_free(m); bft_st_free(&ref); continue; }
-        if (c == 3) {
+        if (c == 4) {
             tol f = {1e-5, 2e-4, 0, 0, 0, 0, 1e-5}; /* FP32's bounds */
             tl = f;
             CHECK_OK(bft_cuda_set_math(&dev, BFT_CUDA_MATH_BF16));
@@ -364,7 +365,7 @@ static void test_device_fixtures_forward_backward(void)
             snprintf(nm, sizeof nm, "grad.%s", m->tensors[k].name);
             g = bft_st_get(&ref, nm);
             if (!g) { CHECK(0, "missing %s", nm); continue; }
-            rel = normrel(m->grads + m->tensors[k].offset, g->data, g->numel, &ma);
+            rel = normrel(tvals(&m->tensors[k], m->grads), g->data, g->numel, &ma);
             if (strstr(m->tensors[k].name, "attention.self.key.bias")) { /* ~0 (softmax is shift-invariant) */
                 CHECK(ma < tl.key_bias, "%s %s: %s max abs %.3e", dev_label(), name, nm, ma);
                 continue;
@@ -385,7 +386,7 @@ static void test_device_fixtures_training_steps(void)
 {
     tol tl = gpu_tolerance();
     int c;
-    for (c = 0; c < 3; c++) {
+    for (c = 0; c < 4; c++) {
         char dir[256], path[300];
         bft_model *m;
         bft_st_file ref;
@@ -430,7 +431,7 @@ static void test_device_fixtures_training_steps(void)
             snprintf(nm, sizeof nm, "final.%s", m->tensors[k].name);
             if (!(f = bft_st_get(&ref, nm))) { CHECK(0, "missing %s", nm); continue; }
             if (strstr(m->tensors[k].name, "attention.self.key.bias")) continue; /* Adam on rounding noise */
-            rel = normrel(m->params + m->tensors[k].offset, f->data, f->numel, NULL);
+            rel = normrel(tvals(&m->tensors[k], m->params), f->data, f->numel, NULL);
             if (rel > worst_p) worst_p = rel;
             CHECK(rel < tl.steps_weights, "%s %s: weights %s rel %.3e", dev_label(), cases[c], nm, rel);
         }

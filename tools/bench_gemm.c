@@ -18,6 +18,8 @@
       forward  Y[M,out]  = X[M,in] . W[out,in]^T          bft_sgemm(0, 1, ...)
       dX       dX[M,in]  = dY[M,out] . W[out,in]          bft_sgemm(0, 0, ...)
       dW       dW[out,in] += dY[M,out]^T . X[M,in]        bft_sgemm(1, 0, ..., beta = 1)
+   W (and dW) have the row stride the model gives them (bft__weight_ld: the FFN output's rows,
+   3072 floats, are padded to 3088).
    With -p bf16 on AVX512_BF16 a fourth row, "fwd pk", times the forward with the weight packed
    as bf16 beforehand (bft_model_pack_bf16: inference, or an evaluation loop), which skips
    rounding W to bf16 pairs in every call.
@@ -350,17 +352,17 @@ int main(int argc, char **argv)
             for (l = 0; l < 4; l++) {
                 const double pk = measure_peak(loop, width, chains, nt, 3);
                 if (pk > ref[m][l]) ref[m][l] = pk;
-                if (np == 4) bft__gemm_pk_pack(1, layers[l][1], layers[l][0], W, (size_t)layers[l][0], PK);
+                if (np == 4) bft__gemm_pk_pack(1, layers[l][1], layers[l][0], W, bft__weight_ld(layers[l][0]), PK);
                 for (p = 0; p < np; p++) {
-                    const int M = Ms[m], in = layers[l][0], out = layers[l][1];
+                    const int M = Ms[m], in = layers[l][0], out = layers[l][1], ldw = (int)bft__weight_ld(in);
                     const int rr = M >= 512 ? reps : reps * (512 / M);
                     int r;
                     for (r = 0; r <= rr; r++) { /* r == 0 is the warm-up */
                         double t0 = now(), t;
-                        if (p == 0) bft_gemm(prec, 0, 1, M, out, in, 1.0f, X, in, W, in, 0.0f, Y, out);
-                        else if (p == 1) bft_gemm(prec, 0, 0, M, in, out, 1.0f, Y, out, W, in, 0.0f, dX, in);
-                        else if (p == 2) bft_gemm(prec, 1, 0, out, in, M, 1.0f, Y, out, X, in, 1.0f, dW, in);
-                        else bft__gemm_run_pk(prec, 0, 1, M, out, in, 1.0f, X, in, W, in, PK, 0.0f, Y, out, NULL, NULL,
+                        if (p == 0) bft_gemm(prec, 0, 1, M, out, in, 1.0f, X, in, W, ldw, 0.0f, Y, out);
+                        else if (p == 1) bft_gemm(prec, 0, 0, M, in, out, 1.0f, Y, out, W, ldw, 0.0f, dX, in);
+                        else if (p == 2) bft_gemm(prec, 1, 0, out, in, M, 1.0f, Y, out, X, in, 1.0f, dW, ldw);
+                        else bft__gemm_run_pk(prec, 0, 1, M, out, in, 1.0f, X, in, W, ldw, PK, 0.0f, Y, out, NULL, NULL,
                                               NULL, NULL);
                         t = now() - t0;
                         if (r > 0 && (best[m][l][p] == 0.0 || t < best[m][l][p])) best[m][l][p] = t;

@@ -293,7 +293,7 @@ static int cmd_init(int argc, char **argv)
         return die("init");
     }
     printf("wrote %s/config.json, %s/model.safetensors (%lu parameters, seed %llu) and %s/vocab.txt\n", out, out,
-           (unsigned long)m->num_params, seed, out);
+           (unsigned long)bft_model_count_params(m), seed, out);
     bft_model_free(m);
     bft_config_free(&c);
     bft_tokenizer_free(tok);

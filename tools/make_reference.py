@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Write the PyTorch reference fixtures the C tests compare bertft against.
 
-    /usr/bin/python3 tools/make_reference.py tests/fixtures      (Debian: apt-get install python3-torch)
+    /usr/bin/python3 tools/make_reference.py tests/fixtures [case ...]   (Debian: apt-get install python3-torch)
+
+With case names, only those cases are written.
 
 For each case it writes <out>/<case>/:
   config.json           HF BertConfig of a small BertForSequenceClassification
@@ -384,6 +386,11 @@ FP32_OPS = (nn.functional.linear, torch.matmul)
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures"
+    only = set(sys.argv[2:])
+
+    def run_case(out_dir, name, *a, **kw):
+        if not only or name in only:
+            globals()["run_case"](out_dir, name, *a, **kw)
     # hidden 20 (not a multiple of 16), 4 heads of 5, uneven padding, 2 labels
     run_case(out, "cls2", base_config(), B=3, T=9, lengths_per_step=[[9, 5, 7], [6, 9, 2], [9, 9, 9], [3, 8, 4]],
              steps=10, lr=5e-3, warmup=3, wd=0.01, max_norm=1.0)
@@ -403,6 +410,11 @@ def main():
     run_case(out, "mixed_bf16", base_config(hidden_size=32, num_attention_heads=2, intermediate_size=48),
              B=3, T=9, lengths_per_step=[[9, 5, 7], [6, 9, 2], [9, 9, 9], [3, 8, 4]], steps=10, lr=5e-3,
              warmup=3, wd=0.01, max_norm=1.0, bf16=True)
+    # intermediate 512: output.dense.weight's rows are 2 KiB apart, so bertft pads them
+    # (bft_tensor_info.ld = 528); checkpoints and every tensor compared here are unpadded
+    run_case(out, "pad_rows", base_config(hidden_size=16, num_attention_heads=2, num_hidden_layers=1,
+                                          intermediate_size=512, vocab_size=50),
+             B=3, T=9, lengths_per_step=[[9, 5, 7], [6, 9, 2]], steps=10, lr=5e-3, warmup=3, wd=0.01, max_norm=1.0)
 
 
 if __name__ == "__main__":
