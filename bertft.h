@@ -267,7 +267,8 @@ BERTFT_DEF void bft_gemm_release_workspace(void);
 /* 4-5. Model                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 /* One encoder layer's tensors. q/k/v weights are adjacent so that they form one [3C, C] matrix
-   (and q/k/v biases one [3C] vector): the three projections run as a single GEMM. */
+   (and q/k/v biases one [3C] vector): the three projections run as a single GEMM. A weight's
+   rows may be padded (bft_tensor_info.ld: output.dense's are, in BERT-base). */
 typedef struct bft_layer {
     float *q_w, *k_w, *v_w;       /* [C, C] each, contiguous: [3C, C] */
     float *q_b, *k_b, *v_b;       /* [C] each, contiguous: [3C] */
@@ -363,15 +364,16 @@ BERTFT_DEF void bft_model_free(bft_model *m);
 BERTFT_DEF const bft_tensor_info *bft_model_find_tensor(const bft_model *m, const char *name);
 /* A tensor's rows are t->ld floats apart in params, grads and the optimizer's state. That is
    shape[1], except for a linear layer's weight whose rows would be a multiple of 2 KiB apart
-   (BERT-base's output.dense.weight: 3072 inputs, 12 KiB). Those rows are 64 bytes further apart,
-   the padding zero: rows 12 KiB apart all fall on the same sets of the L1 and L2 caches, and a
-   product that reads the weight across its rows (dX of a few tokens) ran at 80% of the speed it
-   has with padded rows. Checkpoints are unaffected (safetensors holds the rows back to back).
+   (BERT-base's output.dense.weight: 3072 inputs, 12 KiB; in BERT-large every linear weight).
+   Those rows are 64 bytes further apart, the padding zero. Rows 12 KiB apart all fall on the
+   same L1 and L2 cache sets: the products of a few tokens that read that weight across its
+   rows ran at 77-83% of the FMA peak, and at 96-98% with the rows padded. Checkpoints are
+   unaffected (safetensors holds the rows back to back).
    bft_tensor_get copies a tensor's numel values out of `base` (m->params, m->grads, an AdamW m
    or v) to `dst`, back to back; bft_tensor_set copies them in. */
 BERTFT_DEF void bft_tensor_get(const bft_tensor_info *t, const float *base, float *dst);
-BERTFT_DEF size_t bft_model_count_params(const bft_model *m); /* sum of the tensors' numel */
 BERTFT_DEF void bft_tensor_set(const bft_tensor_info *t, float *base, const float *src);
+BERTFT_DEF size_t bft_model_count_params(const bft_model *m); /* sum of the tensors' numel */
 BERTFT_DEF void bft_model_seed(bft_model *m, uint64_t seed); /* reseed dropout */
 /* bf16 inference, for a model whose weights stay the same over many forwards (serving a model,
    an evaluation loop). In BFT_BF16 every forward rounds each fp32 weight to bf16 pairs again:

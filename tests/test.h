@@ -49,7 +49,7 @@ static const char *bft_t_name = "";
 #ifdef BERTFT_H_INCLUDED
 /* A model tensor's values back to back, from params, grads or an AdamW moment: where its rows
    are padded (bft_tensor_info.ld), a copy. The last two calls' results stay valid. */
-static const float *tvals(const bft_tensor_info *t, const float *base)
+static inline const float *tvals(const bft_tensor_info *t, const float *base)
 {
     static float *buf[2];
     static size_t cap[2];
