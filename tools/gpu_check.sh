@@ -15,7 +15,7 @@
 #   3. GPU parity: build/test_cuda_gpu checks that each math mode does what it says on plain and
 #      batched products (FP32 exact, TF32, BF16 = the exact product of bf16-rounded operands),
 #      then runs the same device tests on GPU 0 in FP32 and TF32 (and the fixtures in BF16):
-#      fixtures cls2, cls3_bf16, reg_f16 (forward/backward and 10 optimizer steps) against
+#      fixtures cls2, cls3_bf16, reg_f16, pad_rows (forward/backward and 10 optimizer steps) against
 #      PyTorch, and 200 steps with dropout against the CPU (same seed, so the same dropout
 #      masks). Tolerances (norm-wise relative error):
 #        FP32: logits/loss 1e-5, gradients 2e-4, 10-step loss 1e-4, weights 2e-4
