@@ -1,12 +1,14 @@
 /* tools/bench_gemm.c - how fast is bft_sgemm on BERT's shapes, compared with the FMA peak.
 
    Build:  gcc -O2 -fopenmp -o /tmp/bench_gemm tools/bench_gemm.c -lm
-   Run:    /tmp/bench_gemm [-p fp32|bf16] [-k kernel] [-r reps] [-n passes] [-m M]
+   Run:    /tmp/bench_gemm [-p fp32|bf16] [-k kernel] [-r reps] [-n passes] [-m M] [-w windows]
              -p  precision of the products (default fp32); bf16 compares with the VDPBF16PS peak
              -k  force a kernel (avx512, avx2, neon, scalar); default: the automatic choice
              -r  timed repetitions per shape and pass (default 10, after one warm-up)
              -n  passes over the whole list of shapes (default 3); each shape keeps its best time
              -m  only this M (default: 4096, 2528, 128 and 16)
+             -w  with -m: instead of the table, how each product's speed varies over time
+                 (window_series below)
    Threads: OMP_NUM_THREADS (default: all cores).
 
    First it measures the peak: a loop of independent FMAs on registers only, with the vector
@@ -225,6 +227,20 @@ static double rw_bandwidth(float *x, size_t n, int reps)
     return 8.0 * (double)n / best * 1e-9;
 }
 
+/* ---- -w: a product's speed over time ----
+   On this shared VM a product of ~0.1 ms per call on both cores (M = 16: its weight read from L3)
+   runs at one speed for a while, then 10% slower for 0.1-1 s, then at the first again; the
+   register-only peak loop, and the same product on one thread, do not vary so. Best-of timing
+   over a pass that lands inside a slow spell then reads the spell. window_series times each
+   product in `windows` windows (each as many calls as a pass of the table), the products taking
+   turns, so that the windows of each are spread over the whole run; and prints, per product, the
+   windows' best speeds as % of the start's peak: lowest, median, highest, and how many reached
+   85%. */
+static int cmp_dbl(const void *a, const void *b)
+{
+    const double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
 static void fill(float *x, size_t n, float scale)
 {
     size_t i;
@@ -293,7 +309,7 @@ int main(int argc, char **argv)
     static const int layers[][2] = { { 768, 768 }, { 768, 3072 }, { 3072, 768 }, { 768, 2304 } };
     static const char *const names[] = { "attn out 768->768", "ffn in 768->3072", "ffn out 3072->768",
                                          "qkv 768->2304" };
-    int Ms[4] = { 4096, 2528, 128, 16 }, nM = 4, reps = 10, passes = 3, nt = 1, i, l, m, p, pass;
+    int Ms[4] = { 4096, 2528, 128, 16 }, nM = 4, reps = 10, passes = 3, nt = 1, windows = 0, i, l, m, p, pass;
     double best[4][4][4] = { { { 0 } } }, ref[4][4] = { { 0 } }, bw[4][4] = { { 0 } }, lowest_roof = 1e30;
     const char *kernel = NULL;
     bft_precision prec = BFT_FP32;
@@ -311,8 +327,10 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "-n")) passes = atoi(argv[i + 1]);
         else if (!strcmp(argv[i], "-p")) prec = !strcmp(argv[i + 1], "bf16") ? BFT_BF16 : BFT_FP32;
         else if (!strcmp(argv[i], "-m")) { Ms[0] = atoi(argv[i + 1]); nM = 1; maxM = (size_t)Ms[0]; }
-        else { fprintf(stderr, "usage: %s [-p fp32|bf16] [-k kernel] [-r reps] [-n passes] [-m M]\n", argv[0]); return 2; }
+        else if (!strcmp(argv[i], "-w")) windows = atoi(argv[i + 1]);
+        else { fprintf(stderr, "usage: %s [-p fp32|bf16] [-k kernel] [-r reps] [-n passes] [-m M] [-w windows]\n", argv[0]); return 2; }
     }
+    if (windows > 0 && nM != 1) { fprintf(stderr, "-w needs -m\n"); return 2; }
     if (kernel && bft_gemm_set_kernel(kernel) != BFT_OK) { fprintf(stderr, "%s\n", bft_last_error()); return 1; }
     if (reps < 1) reps = 1;
     if (passes < 1) passes = 1;
@@ -342,6 +360,46 @@ int main(int argc, char **argv)
     fill(Y, maxM * maxF, 1.0f);
     fill(W, maxF * maxF, 0.02f);
     memset(dW, 0, sizeof(float) * maxF * maxF);
+    if (windows > 0) {
+        const int M = Ms[0], rr = M >= 512 ? reps : reps * (512 / M);
+        double *wb = (double *)calloc((size_t)16 * (size_t)windows, sizeof(double));
+        int w;
+        if (!wb) { fprintf(stderr, "out of memory\n"); return 1; }
+        for (w = 0; w < windows; w++)
+            for (l = 0; l < 4; l++)
+                for (p = 0; p < np; p++) {
+                    const int in = layers[l][0], out = layers[l][1], ldw = (int)bft__weight_ld(in);
+                    double b = 1e30;
+                    int r;
+                    if (p == 3) bft__gemm_pk_pack(1, out, in, W, (size_t)ldw, PK);
+                    for (r = 0; r <= rr; r++) { /* r == 0 is the warm-up */
+                        double t0 = now(), t;
+                        if (p == 0) bft_gemm(prec, 0, 1, M, out, in, 1.0f, X, in, W, ldw, 0.0f, Y, out);
+                        else if (p == 1) bft_gemm(prec, 0, 0, M, in, out, 1.0f, Y, out, W, ldw, 0.0f, dX, in);
+                        else if (p == 2) bft_gemm(prec, 1, 0, out, in, M, 1.0f, Y, out, X, in, 1.0f, dW, ldw);
+                        else bft__gemm_run_pk(prec, 0, 1, M, out, in, 1.0f, X, in, W, ldw, PK, 0.0f, Y, out, NULL, NULL,
+                                              NULL, NULL);
+                        t = now() - t0;
+                        if (r > 0 && t < b) b = t;
+                    }
+                    wb[(size_t)(l * 4 + p) * (size_t)windows + (size_t)w] = 2.0 * M * in * out / b * 1e-9 / peakn;
+                }
+        printf("M = %d: each product's best in %d windows of %d calls, %% of the start's peak\n", M, windows, rr);
+        printf("%-20s %-8s %7s %7s %7s %s\n", "layer", "product", "lowest", "median", "highest", ">= 85%");
+        for (l = 0; l < 4; l++)
+            for (p = 0; p < np; p++) {
+                double *v = wb + (size_t)(l * 4 + p) * (size_t)windows;
+                int n85 = 0;
+                qsort(v, (size_t)windows, sizeof(double), cmp_dbl);
+                for (w = 0; w < windows; w++) n85 += v[w] >= 0.85;
+                printf("%-20s %-8s %6.1f%% %6.1f%% %6.1f%% %d of %d\n", names[l],
+                       p == 0 ? "forward" : p == 1 ? "dX" : p == 2 ? "dW" : "fwd pk", 100.0 * v[0],
+                       100.0 * v[windows / 2], 100.0 * v[windows - 1], n85, windows);
+            }
+        free(wb);
+        for (l = 0; l < 6; l++) free(mem[l]);
+        return 0;
+    }
 
     /* The whole list is timed `passes` times and each product keeps its best time: the machine's
        memory bandwidth, which a product needs and the peak loop does not, drops for seconds at
