@@ -236,6 +236,26 @@ static double rw_bandwidth(float *x, size_t n, int reps)
    turns, so that the windows of each are spread over the whole run; and prints, per product, the
    windows' best speeds as % of the start's peak: lowest, median, highest, and how many reached
    85%. */
+/* The best of rr calls (after one warm-up) of product p (0 forward, 1 dX, 2 dW, 3 forward on W
+   packed as bf16 in PK) of an in -> out layer over M tokens, in seconds. */
+static double time_product(bft_precision prec, int p, int M, int in, int out, int rr, const float *X, const float *W,
+                           const float *PK, float *Y, float *dX, float *dW)
+{
+    const int ldw = (int)bft__weight_ld(in);
+    double best = 1e30;
+    int r;
+    for (r = 0; r <= rr; r++) {
+        double t0 = now(), t;
+        if (p == 0) bft_gemm(prec, 0, 1, M, out, in, 1.0f, X, in, W, ldw, 0.0f, Y, out);
+        else if (p == 1) bft_gemm(prec, 0, 0, M, in, out, 1.0f, Y, out, W, ldw, 0.0f, dX, in);
+        else if (p == 2) bft_gemm(prec, 1, 0, out, in, M, 1.0f, Y, out, X, in, 1.0f, dW, ldw);
+        else bft__gemm_run_pk(prec, 0, 1, M, out, in, 1.0f, X, in, W, ldw, PK, 0.0f, Y, out, NULL, NULL, NULL, NULL);
+        t = now() - t0;
+        if (r > 0 && t < best) best = t;
+    }
+    return best;
+}
+
 static int cmp_dbl(const void *a, const void *b)
 {
     const double x = *(const double *)a, y = *(const double *)b;
@@ -368,20 +388,10 @@ int main(int argc, char **argv)
         for (w = 0; w < windows; w++)
             for (l = 0; l < 4; l++)
                 for (p = 0; p < np; p++) {
-                    const int in = layers[l][0], out = layers[l][1], ldw = (int)bft__weight_ld(in);
-                    double b = 1e30;
-                    int r;
-                    if (p == 3) bft__gemm_pk_pack(1, out, in, W, (size_t)ldw, PK);
-                    for (r = 0; r <= rr; r++) { /* r == 0 is the warm-up */
-                        double t0 = now(), t;
-                        if (p == 0) bft_gemm(prec, 0, 1, M, out, in, 1.0f, X, in, W, ldw, 0.0f, Y, out);
-                        else if (p == 1) bft_gemm(prec, 0, 0, M, in, out, 1.0f, Y, out, W, ldw, 0.0f, dX, in);
-                        else if (p == 2) bft_gemm(prec, 1, 0, out, in, M, 1.0f, Y, out, X, in, 1.0f, dW, ldw);
-                        else bft__gemm_run_pk(prec, 0, 1, M, out, in, 1.0f, X, in, W, ldw, PK, 0.0f, Y, out, NULL, NULL,
-                                              NULL, NULL);
-                        t = now() - t0;
-                        if (r > 0 && t < b) b = t;
-                    }
+                    const int in = layers[l][0], out = layers[l][1];
+                    double b;
+                    if (p == 3) bft__gemm_pk_pack(1, out, in, W, bft__weight_ld(in), PK);
+                    b = time_product(prec, p, M, in, out, rr, X, W, PK, Y, dX, dW);
                     wb[(size_t)(l * 4 + p) * (size_t)windows + (size_t)w] = 2.0 * M * in * out / b * 1e-9 / peakn;
                 }
         printf("M = %d: each product's best in %d windows of %d calls, %% of the start's peak\n", M, windows, rr);
@@ -412,19 +422,9 @@ int main(int argc, char **argv)
                 if (pk > ref[m][l]) ref[m][l] = pk;
                 if (np == 4) bft__gemm_pk_pack(1, layers[l][1], layers[l][0], W, bft__weight_ld(layers[l][0]), PK);
                 for (p = 0; p < np; p++) {
-                    const int M = Ms[m], in = layers[l][0], out = layers[l][1], ldw = (int)bft__weight_ld(in);
-                    const int rr = M >= 512 ? reps : reps * (512 / M);
-                    int r;
-                    for (r = 0; r <= rr; r++) { /* r == 0 is the warm-up */
-                        double t0 = now(), t;
-                        if (p == 0) bft_gemm(prec, 0, 1, M, out, in, 1.0f, X, in, W, ldw, 0.0f, Y, out);
-                        else if (p == 1) bft_gemm(prec, 0, 0, M, in, out, 1.0f, Y, out, W, ldw, 0.0f, dX, in);
-                        else if (p == 2) bft_gemm(prec, 1, 0, out, in, M, 1.0f, Y, out, X, in, 1.0f, dW, ldw);
-                        else bft__gemm_run_pk(prec, 0, 1, M, out, in, 1.0f, X, in, W, ldw, PK, 0.0f, Y, out, NULL, NULL,
-                                              NULL, NULL);
-                        t = now() - t0;
-                        if (r > 0 && (best[m][l][p] == 0.0 || t < best[m][l][p])) best[m][l][p] = t;
-                    }
+                    const int M = Ms[m], rr = M >= 512 ? reps : reps * (512 / M);
+                    const double t = time_product(prec, p, M, layers[l][0], layers[l][1], rr, X, W, PK, Y, dX, dW);
+                    if (best[m][l][p] == 0.0 || t < best[m][l][p]) best[m][l][p] = t;
                 }
                 {   /* dW's own read-modify-write bandwidth, on dW itself */
                     const int M = Ms[m], rr = M >= 512 ? reps : reps * (512 / M);
