@@ -6273,6 +6273,13 @@ static size_t bft__weight_ld(int in)
     return ld;
 }
 
+/* Floats a tensor takes in params, grads and the optimizer's state: its rows, t->ld apart
+   (padding included). */
+static size_t bft__tensor_span(const bft_tensor_info *t)
+{
+    return (size_t)t->shape[0] * t->ld;
+}
+
 /* Linear layer as torch.nn.Linear: out[N,OC] = x[N,IC] . W[OC,IC]^T + b[OC], then what `e` adds
    (e == NULL: the bias only). Wpk: NULL, or W packed for bf16 (bft_model_pack_bf16). */
 static void bft__linear_fwd_ex(bft_precision pr, float *out, const float *x, const float *W, const float *Wpk, int N,
@@ -6563,7 +6570,7 @@ static size_t bft__build_tensor_table(bft_model *m)
                 t->ld = t->ndim == 2 && !strstr(d->name, "embeddings.") ? bft__weight_ld((int)t->shape[1]) : (size_t)t->shape[1];
                 /* HF: no weight decay for biases and LayerNorm weights */
                 t->weight_decay = strstr(t->name, "bias") == NULL && strstr(t->name, "LayerNorm") == NULL;
-                off += (size_t)t->shape[0] * t->ld;
+                off += bft__tensor_span(t);
             }
     }
     return off;
@@ -7325,7 +7332,7 @@ BERTFT_DEF void bft_adamw_step_scaled(bft_adamw *o, bft_model *m, double lr, flo
         float decay = t->weight_decay ? (float)(1.0 - lr * o->weight_decay) : 1.0f;
         float *p = m->params + t->offset, *g = m->grads + t->offset, *mm = o->m + t->offset, *vv = o->v + t->offset;
         /* padded rows included: their parameter, gradient and moments are 0 and stay 0 */
-        long long c, n = (long long)(t->shape[0] * (int64_t)t->ld), nch = (n + 4095) / 4096;
+        long long c, n = (long long)bft__tensor_span(t), nch = (n + 4095) / 4096;
         BFT__OMP(parallel for schedule(static) if (n > 65536))
         for (c = 0; c < nch; c++) {
             long long i = c * 4096, i1 = i + 4096 < n ? i + 4096 : n;

@@ -1156,8 +1156,8 @@ static void bft_cuda__adamw(bft_cuda__ctx *X, float decay, float b1, float b2, f
     bft_cuda_ref_adamw(X->params, X->am, X->av, X->grads, X->decay, decay, b1, b2, step_size, bc2s, eps, X->P);
 }
 
-/* torch.nn.Linear forward: out[N,OC] = x[N,IC] W[OC,IC]^T (+ b via the caller's fused kernel) */
-/* W's rows are bft__weight_ld(IC) floats apart, as on the CPU (the arena is the host's, copied) */
+/* torch.nn.Linear forward: out[N,OC] = x[N,IC] W[OC,IC]^T (+ b via the caller's fused kernel).
+   W's rows are bft__weight_ld(IC) floats apart, as on the CPU (the arena is the host's, copied). */
 static void bft_cuda__linear(bft_cuda__ctx *X, float *out, const float *x, const float *W, int N, int IC, int OC)
 {
     bft_cuda__gemm(X, 0, 1, N, OC, IC, 1.0f, x, IC, W, (int)bft__weight_ld(IC), 0.0f, out, OC);
@@ -1649,7 +1649,7 @@ BERTFT_CUDA_DEF bft_result bft_cuda_device_create(bft_device *dev, bft_model *m,
     /* HF's parameter groups, per element, so that AdamW is one kernel over the flat buffer */
     if (!(hd = (uint8_t *)bft__malloc(X->P))) { bft_cuda__destroy(X); return bft__fail(BFT_ERR_OOM, "out of memory"); }
     for (k = 0; k < m->num_tensors; k++) /* padded rows included (bft_tensor_info.ld) */
-        memset(hd + m->tensors[k].offset, m->tensors[k].weight_decay ? 1 : 0, (size_t)m->tensors[k].shape[0] * m->tensors[k].ld);
+        memset(hd + m->tensors[k].offset, m->tensors[k].weight_decay ? 1 : 0, bft__tensor_span(&m->tensors[k]));
     r = bft_cuda__copy(X, X->decay, hd, X->P, 0);
     if (r == BFT_OK) r = bft_cuda__sync(X, "upload");
     bft_free(hd);

@@ -8,7 +8,7 @@
              -n  passes over the whole list of shapes (default 3); each shape keeps its best time
              -m  only this M (default: 4096, 2528, 128 and 16)
              -w  with -m: instead of the table, how each product's speed varies over time
-                 (window_series below)
+                 (see -w in main)
    Threads: OMP_NUM_THREADS (default: all cores).
 
    First it measures the peak: a loop of independent FMAs on registers only, with the vector
@@ -227,15 +227,6 @@ static double rw_bandwidth(float *x, size_t n, int reps)
     return 8.0 * (double)n / best * 1e-9;
 }
 
-/* ---- -w: a product's speed over time ----
-   On this shared VM a product of ~0.1 ms per call on both cores (M = 16: its weight read from L3)
-   runs at one speed for a while, then 10% slower for 0.1-1 s, then at the first again; the
-   register-only peak loop, and the same product on one thread, do not vary so. Best-of timing
-   over a pass that lands inside a slow spell then reads the spell. window_series times each
-   product in `windows` windows (each as many calls as a pass of the table), the products taking
-   turns, so that the windows of each are spread over the whole run; and prints, per product, the
-   windows' best speeds as % of the start's peak: lowest, median, highest, and how many reached
-   85%. */
 /* The best of rr calls (after one warm-up) of product p (0 forward, 1 dX, 2 dW, 3 forward on W
    packed as bf16 in PK) of an in -> out layer over M tokens, in seconds. */
 static double time_product(bft_precision prec, int p, int M, int in, int out, int rr, const float *X, const float *W,
@@ -380,6 +371,14 @@ int main(int argc, char **argv)
     fill(Y, maxM * maxF, 1.0f);
     fill(W, maxF * maxF, 0.02f);
     memset(dW, 0, sizeof(float) * maxF * maxF);
+    /* -w: a product's speed over time. On this shared VM a product of ~0.1 ms per call on both
+       cores (M = 16: its weight read from L3) runs at one speed for a while, then 10% slower for
+       0.1-1 s, then at the first again; the register-only peak loop, and the same product on one
+       thread, do not vary so. Best-of timing over a pass that lands inside a slow spell then
+       reads the spell. Here each product is timed in `windows` windows (each as many calls as a
+       pass of the table), the products taking turns, so that the windows of each are spread over
+       the whole run; printed per product: the windows' best speeds as % of the start's peak,
+       lowest, median, highest, and how many reached 85%. */
     if (windows > 0) {
         const int M = Ms[0], rr = M >= 512 ? reps : reps * (512 / M);
         double *wb = (double *)calloc((size_t)16 * (size_t)windows, sizeof(double));

@@ -289,8 +289,13 @@ def make_batch(g, c, B, T, lengths, num_labels):
     return ids, types, mask, labels
 
 
+ONLY = set()  # case names given on the command line: only those are written
+
+
 def run_case(out_dir, name, c, B, T, lengths_per_step, steps, lr, warmup, wd, max_norm, weight_dtype=None,
              bf16=False):
+    if ONLY and name not in ONLY:
+        return
     with bf16_products() if bf16 else no_change():
         run_case_in(out_dir, name, c, B, T, lengths_per_step, steps, lr, warmup, wd, max_norm, weight_dtype, bf16)
 
@@ -386,11 +391,7 @@ FP32_OPS = (nn.functional.linear, torch.matmul)
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/fixtures"
-    only = set(sys.argv[2:])
-
-    def run_case(out_dir, name, *a, **kw):
-        if not only or name in only:
-            globals()["run_case"](out_dir, name, *a, **kw)
+    ONLY.update(sys.argv[2:])
     # hidden 20 (not a multiple of 16), 4 heads of 5, uneven padding, 2 labels
     run_case(out, "cls2", base_config(), B=3, T=9, lengths_per_step=[[9, 5, 7], [6, 9, 2], [9, 9, 9], [3, 8, 4]],
              steps=10, lr=5e-3, warmup=3, wd=0.01, max_norm=1.0)
