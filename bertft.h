@@ -4963,6 +4963,77 @@ static void bft__gemm_small_packt(const float *X, size_t ldx, int nl, int kc, fl
     }
 }
 
+/* 8 x 48 tiles: 8 rows of three vectors, 24 accumulators. Two users: the weight gradients of few
+   tokens (bft__gemm_dw_thread, packed operands) and the small path's products of 8 or 16 rows
+   with B in place (dX: a weight read from rows 3-12 KiB apart), where 48 columns take 192 bytes
+   of each row of B per pass where 32 take 128 (bft__gemm_small_loops). */
+#define BFT__DWZ(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps(), c##i##c = _mm512_setzero_ps();
+#define BFT__DWF(i)                                                                              \
+    t = _mm512_set1_ps(a[(size_t)(i) * rs]);                                                     \
+    c##i##a = _mm512_fmadd_ps(t, b0, c##i##a);                                                   \
+    c##i##b = _mm512_fmadd_ps(t, b1, c##i##b);                                                   \
+    c##i##c = _mm512_fmadd_ps(t, b2, c##i##c);
+#define BFT__DWV(r, o)                                                                           \
+    {                                                                                            \
+        if (plain) r = _mm512_add_ps(_mm512_loadu_ps(cr + (o)), r);                              \
+        else {                                                                                   \
+            if (alpha != 1.0f) r = _mm512_mul_ps(va, r);                                         \
+            if (beta == 1.0f) r = _mm512_add_ps(_mm512_loadu_ps(cr + (o)), r);                   \
+            else if (beta != 0.0f) r = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + (o)), r);        \
+            if (bias) r = _mm512_add_ps(r, _mm512_loadu_ps(bias + (o)));                         \
+        }                                                                                        \
+        _mm512_storeu_ps(cr + (o), r);                                                           \
+    }
+#define BFT__DWW(i) { float *cr = cp + (size_t)(i) * ldc; BFT__DWV(c##i##a, 0) BFT__DWV(c##i##b, 16) BFT__DWV(c##i##c, 32) }
+/* One 8 x 48 tile over kc depths: row i of A at depth k at a[i * rs + k * cs], B's depth k at
+   b + k * bs (rs = 1, cs = 8, bs = 48 packed, for dW; A and B in place for dX). `plain` (a
+   constant in each instance): alpha 1, beta 1, no bias, a gradient accumulating. After only 16
+   depths, testing alpha, beta and bias again for each of the 24 vectors written back (compilers
+   do not hoist it) was a fifth of the time: 768 x 768 at 16 tokens went from 198 to 218 GFLOP/s
+   on one thread (from 364 to 398 on two). */
+__attribute__((target("avx512f")))
+BFT__INLINE void bft__gemm_tile_8x48(const int plain, int kc, const float *a, size_t rs, size_t cs, const float *b,
+                                     size_t bs, float *cp, size_t ldc, float alpha, float beta, const float *bias)
+{
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    int k;
+    BFT__DWZ(0) BFT__DWZ(1) BFT__DWZ(2) BFT__DWZ(3) BFT__DWZ(4) BFT__DWZ(5) BFT__DWZ(6) BFT__DWZ(7)
+    for (k = 0; k < kc; k++, a += cs, b += bs) {
+        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32);
+        __m512 t;
+        BFT__DWF(0) BFT__DWF(1) BFT__DWF(2) BFT__DWF(3) BFT__DWF(4) BFT__DWF(5) BFT__DWF(6) BFT__DWF(7)
+    }
+    BFT__DWW(0) BFT__DWW(1) BFT__DWW(2) BFT__DWW(3) BFT__DWW(4) BFT__DWW(5) BFT__DWW(6) BFT__DWW(7)
+}
+/* The same tile in BFT_BF16 on AVX512_BF16: kp pair words per lane (a: [kp][8], b: [kp][48]),
+   VDPBF16PS with a's word broadcast, as the driver's kernel (bft__gemm_tile_bf16) does it: the
+   same instruction on the same operands in the same order, so bitwise its result. */
+#define BFT__DBF(i)                                                                              \
+    t = (__m512bh)_mm512_set1_ps(a[i]);                                                          \
+    c##i##a = _mm512_dpbf16_ps(c##i##a, t, b0);                                                  \
+    c##i##b = _mm512_dpbf16_ps(c##i##b, t, b1);                                                  \
+    c##i##c = _mm512_dpbf16_ps(c##i##c, t, b2);
+__attribute__((target("avx512f,avx512bw,avx512bf16")))
+BFT__INLINE void bft__gemm_tile_8x48bf(const int plain, int kp, const float *a, const float *b, float *cp, size_t ldc,
+                                       float alpha, float beta, const float *bias)
+{
+    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    int k;
+    BFT__DWZ(0) BFT__DWZ(1) BFT__DWZ(2) BFT__DWZ(3) BFT__DWZ(4) BFT__DWZ(5) BFT__DWZ(6) BFT__DWZ(7)
+    for (k = 0; k < kp; k++, a += 8, b += 48) {
+        const __m512bh b0 = (__m512bh)_mm512_loadu_ps(b), b1 = (__m512bh)_mm512_loadu_ps(b + 16);
+        const __m512bh b2 = (__m512bh)_mm512_loadu_ps(b + 32);
+        __m512bh t;
+        BFT__DBF(0) BFT__DBF(1) BFT__DBF(2) BFT__DBF(3) BFT__DBF(4) BFT__DBF(5) BFT__DBF(6) BFT__DBF(7)
+    }
+    BFT__DWW(0) BFT__DWW(1) BFT__DWW(2) BFT__DWW(3) BFT__DWW(4) BFT__DWW(5) BFT__DWW(6) BFT__DWW(7)
+}
+#undef BFT__DBF
+#undef BFT__DWZ
+#undef BFT__DWF
+#undef BFT__DWV
+#undef BFT__DWW
+
 /* Rows of the next tile when r rows remain: 12, or 8 when 16 or 8 remain (16 rows as 8 + 8, not
    12 + a partial 4); fewer than 12 otherwise go through bft__gemm_edge. Where the tiles fall does
    not change any element's arithmetic. */
@@ -4976,16 +5047,25 @@ static int bft__gemm_small_rows(int r)
    Rows in tiles of 12 or 8 (bft__gemm_small_rows) run in registers; any other partial tile, or a
    sliver narrower than 32, through bft__gemm_edge on packed copies (rows at ap, the sliver at bp,
    packed when first needed). transA is a constant in each of the two instances below, so each
-   gets its own addressing. */
+   gets its own addressing.
+   8 or 16 rows of a row-major A against B in place (dX of a short batch: its weight's rows
+   3-12 KiB apart, from L3) take the columns 48 at a time where they can (8 x 48 tiles; the
+   range's last 64 as 32 + 32, not 48 + 16). Each pass over B then brings 192 bytes of each row
+   where it brought 128: the attention output's dX at 16 rows (768 x 768, 2 threads) went from
+   window medians of 81.0-84.6% of the FMA peak to 83.4-86.7% (bench_gemm -w 30, five runs
+   each, alternated). The same tiles fed from contiguous memory run at 93-96% in any process;
+   read in place, how fast depends on the process (where its pages of B fell, it seems). */
 __attribute__((target("avx512f")))
 BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA, int s0, int s1, float *ap,
                                        float *bp)
 {
-    const int M = g->M, N = g->N, K = g->K, KC = g->kn->kc, transB = g->transB;
+    const int M = g->M, N = g->N, K = g->K, KC = g->kn->kc, transB = g->transB, je = bft__gemm_min(32 * s1, N);
+    const int wide = !transA && !transB && (M == 8 || M == 16);
     const size_t lda = g->lda, ldb = g->ldb, ldc = g->ldc, rs = transA ? 1 : lda, cs = transA ? lda : 1;
-    int i, s, pc, mr;
-    for (s = s0; s < s1; s++) {
-        const int j = 32 * s, nl = bft__gemm_min(32, N - j);
+    int i, j, w, pc, mr;
+    for (j = 32 * s0; j < je; j += w) {
+        const int rem = je - j, nl = bft__gemm_min(32, rem);
+        w = wide && rem >= 48 && rem % 48 != 16 ? 48 : 32;
         for (pc = 0; pc < K; pc += KC) {
             const int kc = bft__gemm_min(KC, K - pc), last = pc + kc == K;
             const float beta = pc == 0 ? g->beta : 1.0f, *bias = last && g->bias ? g->bias + j : NULL;
@@ -4998,7 +5078,8 @@ BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA
                 const size_t bs = packed ? 32 : ldb;
                 float *c = g->C + (size_t)i * ldc + j;
                 mr = bft__gemm_small_rows(M - i);
-                if (nl == 32 && mr == 12) bft__gemm_tile_avx512(12, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
+                if (w == 48) bft__gemm_tile_8x48(0, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias); /* mr = 8 */
+                else if (nl == 32 && mr == 12) bft__gemm_tile_avx512(12, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
                 else if (nl == 32 && mr == 8) bft__gemm_tile_avx512(8, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
                 else {
                     if (!packed) bft__gemm_pack_for(g->kn, 0, bsrc, ldb, 1, nl, kc, 32, bp, NULL);
@@ -5006,7 +5087,7 @@ BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA
                     bft__gemm_pack_for(g->kn, 0, a, lda, transA, mr, kc, 12, ap, NULL);
                     bft__gemm_edge(g->kn, kc, ap, bp, c, ldc, mr, nl, g->alpha, beta, bias);
                 }
-                if (last && g->epi) g->epi(g->ectx, c, ldc, i, j, mr, nl);
+                if (last && g->epi) g->epi(g->ectx, c, ldc, i, j, mr, w == 48 ? 48 : nl);
             }
         }
     }
@@ -5219,71 +5300,13 @@ static void bft__gemm_small_bf16(const bft__gemm_args *g, int s0, int s1, float 
    packed by each thread into 48-column panels ([K][48]: one row stride for any x), each band's 8
    columns of dY once per band. One K slice, the same fused multiply-adds in the same order and
    the micro-kernels' write-back: bitwise the blocked driver's result. */
-#define BFT__DWZ(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps(), c##i##c = _mm512_setzero_ps();
-#define BFT__DWF(i)                                                                              \
-    t = _mm512_set1_ps(a[i]);                                                                    \
-    c##i##a = _mm512_fmadd_ps(t, b0, c##i##a);                                                   \
-    c##i##b = _mm512_fmadd_ps(t, b1, c##i##b);                                                   \
-    c##i##c = _mm512_fmadd_ps(t, b2, c##i##c);
-#define BFT__DWV(r, o)                                                                           \
-    {                                                                                            \
-        if (plain) r = _mm512_add_ps(_mm512_loadu_ps(cr + (o)), r);                              \
-        else {                                                                                   \
-            if (alpha != 1.0f) r = _mm512_mul_ps(va, r);                                         \
-            if (beta == 1.0f) r = _mm512_add_ps(_mm512_loadu_ps(cr + (o)), r);                   \
-            else if (beta != 0.0f) r = _mm512_fmadd_ps(vb, _mm512_loadu_ps(cr + (o)), r);        \
-            if (bias) r = _mm512_add_ps(r, _mm512_loadu_ps(bias + (o)));                         \
-        }                                                                                        \
-        _mm512_storeu_ps(cr + (o), r);                                                           \
-    }
-#define BFT__DWW(i) { float *cr = cp + (size_t)(i) * ldc; BFT__DWV(c##i##a, 0) BFT__DWV(c##i##b, 16) BFT__DWV(c##i##c, 32) }
-/* One 8 x 48 tile over kc depths: a = 8 values per depth, b = 48 per depth (both packed). `plain`
-   (a constant in each of the two instances): alpha 1, beta 1, no bias, a gradient accumulating.
-   After only 16 depths, testing alpha, beta and bias again for each of the 24 vectors written
-   back (compilers do not hoist it) was a fifth of the time: 768 x 768 at 16 tokens went from
-   198 to 218 GFLOP/s on one thread (from 364 to 398 on two). */
+/* The fp32 tile on dW's packed operands (bft__gemm_tile_8x48). */
 __attribute__((target("avx512f")))
-BFT__INLINE void bft__gemm_tile_dw(const int plain, int kc, const float *a, const float *b, float *cp, size_t ldc,
-                                   float alpha, float beta, const float *bias)
-{
-    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    int k;
-    BFT__DWZ(0) BFT__DWZ(1) BFT__DWZ(2) BFT__DWZ(3) BFT__DWZ(4) BFT__DWZ(5) BFT__DWZ(6) BFT__DWZ(7)
-    for (k = 0; k < kc; k++, a += 8, b += 48) {
-        const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32);
-        __m512 t;
-        BFT__DWF(0) BFT__DWF(1) BFT__DWF(2) BFT__DWF(3) BFT__DWF(4) BFT__DWF(5) BFT__DWF(6) BFT__DWF(7)
-    }
-    BFT__DWW(0) BFT__DWW(1) BFT__DWW(2) BFT__DWW(3) BFT__DWW(4) BFT__DWW(5) BFT__DWW(6) BFT__DWW(7)
-}
-/* The same tile in BFT_BF16 on AVX512_BF16: kp pair words per lane (a: [kp][8], b: [kp][48]),
-   VDPBF16PS with a's word broadcast, as the driver's kernel (bft__gemm_tile_bf16) does it: the
-   same instruction on the same operands in the same order, so bitwise its result. */
-#define BFT__DBF(i)                                                                              \
-    t = (__m512bh)_mm512_set1_ps(a[i]);                                                          \
-    c##i##a = _mm512_dpbf16_ps(c##i##a, t, b0);                                                  \
-    c##i##b = _mm512_dpbf16_ps(c##i##b, t, b1);                                                  \
-    c##i##c = _mm512_dpbf16_ps(c##i##c, t, b2);
-__attribute__((target("avx512f,avx512bw,avx512bf16")))
-BFT__INLINE void bft__gemm_tile_dwbf(const int plain, int kp, const float *a, const float *b, float *cp, size_t ldc,
+BFT__INLINE void bft__gemm_tile_dw32(const int plain, int kc, const float *a, const float *b, float *cp, size_t ldc,
                                      float alpha, float beta, const float *bias)
 {
-    const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
-    int k;
-    BFT__DWZ(0) BFT__DWZ(1) BFT__DWZ(2) BFT__DWZ(3) BFT__DWZ(4) BFT__DWZ(5) BFT__DWZ(6) BFT__DWZ(7)
-    for (k = 0; k < kp; k++, a += 8, b += 48) {
-        const __m512bh b0 = (__m512bh)_mm512_loadu_ps(b), b1 = (__m512bh)_mm512_loadu_ps(b + 16);
-        const __m512bh b2 = (__m512bh)_mm512_loadu_ps(b + 32);
-        __m512bh t;
-        BFT__DBF(0) BFT__DBF(1) BFT__DBF(2) BFT__DBF(3) BFT__DBF(4) BFT__DBF(5) BFT__DBF(6) BFT__DBF(7)
-    }
-    BFT__DWW(0) BFT__DWW(1) BFT__DWW(2) BFT__DWW(3) BFT__DWW(4) BFT__DWW(5) BFT__DWW(6) BFT__DWW(7)
+    bft__gemm_tile_8x48(plain, kc, a, 1, 8, b, 48, cp, ldc, alpha, beta, bias);
 }
-#undef BFT__DBF
-#undef BFT__DWZ
-#undef BFT__DWF
-#undef BFT__DWV
-#undef BFT__DWW
 /* The tiles as one signature (ku: depths, or pairs in bf16), plain or not as a constant. */
 typedef void (*bft__gemm_dw_tile_fn)(int ku, const float *a, const float *b, float *cp, size_t ldc, float alpha,
                                      float beta, const float *bias);
@@ -5294,10 +5317,10 @@ typedef void (*bft__gemm_dw_tile_fn)(int ku, const float *a, const float *b, flo
         if (plain) tile(1, ku, a, b, cp, ldc, 1.0f, 1.0f, NULL);                                     \
         else tile(0, ku, a, b, cp, ldc, alpha, beta, bias);                                          \
     }
-BFT__DW_TILE(bft__gemm_dw_f32, "avx512f", bft__gemm_tile_dw, 0)
-BFT__DW_TILE(bft__gemm_dw_f32_plain, "avx512f", bft__gemm_tile_dw, 1)
-BFT__DW_TILE(bft__gemm_dw_bf16, "avx512f,avx512bw,avx512bf16", bft__gemm_tile_dwbf, 0)
-BFT__DW_TILE(bft__gemm_dw_bf16_plain, "avx512f,avx512bw,avx512bf16", bft__gemm_tile_dwbf, 1)
+BFT__DW_TILE(bft__gemm_dw_f32, "avx512f", bft__gemm_tile_dw32, 0)
+BFT__DW_TILE(bft__gemm_dw_f32_plain, "avx512f", bft__gemm_tile_dw32, 1)
+BFT__DW_TILE(bft__gemm_dw_bf16, "avx512f,avx512bw,avx512bf16", bft__gemm_tile_8x48bf, 0)
+BFT__DW_TILE(bft__gemm_dw_bf16_plain, "avx512f,avx512bw,avx512bf16", bft__gemm_tile_8x48bf, 1)
 #undef BFT__DW_TILE
 /* Thread tid of nt: rows [0, M8) x columns [0, N48) of C (g->M, g->N, with g->K <= the depth
    limit), bands of 8 rows split evenly. g->abuf: for each thread (g->astride apart), all of x in
@@ -5502,7 +5525,7 @@ static int bft__gemm_few_rows = 256;
 static int bft__gemm_dw_depth = BFT__GEMM_DW_DEPTH;
 /* Measured against the driver (medians of 400-1000 calls, 2 threads, BERT's dW shapes), since
    each thread packs its own x: fp32 1.16x at 16 tokens, 1.04-1.11x at 32, 1.00-1.06x at 64,
-   0.95-1.03x at 128; bf16 (bft__gemm_tile_dwbf) 1.30-1.41x, 1.05-1.14x, 1.01-1.03x and
+   0.95-1.03x at 128; bf16 (bft__gemm_tile_8x48bf) 1.30-1.41x, 1.05-1.14x, 1.01-1.03x and
    0.93-1.01x. */
 static int bft__gemm_dw_takes(int K)
 {
