@@ -4990,17 +4990,25 @@ static void bft__gemm_small_packt(const float *X, size_t ldx, int nl, int kc, fl
    constant in each instance): alpha 1, beta 1, no bias, a gradient accumulating. After only 16
    depths, testing alpha, beta and bias again for each of the 24 vectors written back (compilers
    do not hoist it) was a fifth of the time: 768 x 768 at 16 tokens went from 198 to 218 GFLOP/s
-   on one thread (from 364 to 398 on two). */
+   on one thread (from 364 to 398 on two). pf (0: none) fetches B's depth k + pf into L1 at depth
+   k (a prefetch never faults, so past the end of B too). */
 __attribute__((target("avx512f")))
 BFT__INLINE void bft__gemm_tile_8x48(const int plain, int kc, const float *a, size_t rs, size_t cs, const float *b,
-                                     size_t bs, float *cp, size_t ldc, float alpha, float beta, const float *bias)
+                                     size_t bs, float *cp, size_t ldc, float alpha, float beta, const float *bias,
+                                     const int pf)
 {
     const __m512 va = _mm512_set1_ps(alpha), vb = _mm512_set1_ps(beta);
+    const size_t ahead = (size_t)pf * bs;
     int k;
     BFT__DWZ(0) BFT__DWZ(1) BFT__DWZ(2) BFT__DWZ(3) BFT__DWZ(4) BFT__DWZ(5) BFT__DWZ(6) BFT__DWZ(7)
     for (k = 0; k < kc; k++, a += cs, b += bs) {
         const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16), b2 = _mm512_loadu_ps(b + 32);
         __m512 t;
+        if (pf) {
+            _mm_prefetch((const char *)(b + ahead), _MM_HINT_T0);
+            _mm_prefetch((const char *)(b + ahead + 16), _MM_HINT_T0);
+            _mm_prefetch((const char *)(b + ahead + 32), _MM_HINT_T0);
+        }
         BFT__DWF(0) BFT__DWF(1) BFT__DWF(2) BFT__DWF(3) BFT__DWF(4) BFT__DWF(5) BFT__DWF(6) BFT__DWF(7)
     }
     BFT__DWW(0) BFT__DWW(1) BFT__DWW(2) BFT__DWW(3) BFT__DWW(4) BFT__DWW(5) BFT__DWW(6) BFT__DWW(7)
@@ -5054,7 +5062,9 @@ static int bft__gemm_small_rows(int r)
    where it brought 128: the attention output's dX at 16 rows (768 x 768, 2 threads) went from
    window medians of 81.0-84.6% of the FMA peak to 83.4-86.7% (bench_gemm -w 30, five runs
    each, alternated). The same tiles fed from contiguous memory run at 93-96% in any process;
-   read in place, how fast depends on the process (where its pages of B fell, it seems). */
+   read in place, how fast depends on the process (where its pages of B fell, it seems). In the
+   slow processes the first row tile, which brings each row of B in from L3, gains from fetching
+   B 16 depths ahead: 415-431 GFLOP/s went to 445-459 (none lost in the fast ones). */
 __attribute__((target("avx512f")))
 BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA, int s0, int s1, float *ap,
                                        float *bp)
@@ -5078,7 +5088,8 @@ BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA
                 const size_t bs = packed ? 32 : ldb;
                 float *c = g->C + (size_t)i * ldc + j;
                 mr = bft__gemm_small_rows(M - i);
-                if (w == 48) bft__gemm_tile_8x48(0, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias); /* mr = 8 */
+                if (w == 48 && i == 0) bft__gemm_tile_8x48(0, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias, 16);
+                else if (w == 48) bft__gemm_tile_8x48(0, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias, 0); /* mr = 8 */
                 else if (nl == 32 && mr == 12) bft__gemm_tile_avx512(12, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
                 else if (nl == 32 && mr == 8) bft__gemm_tile_avx512(8, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
                 else {
@@ -5305,7 +5316,7 @@ __attribute__((target("avx512f")))
 BFT__INLINE void bft__gemm_tile_dw32(const int plain, int kc, const float *a, const float *b, float *cp, size_t ldc,
                                      float alpha, float beta, const float *bias)
 {
-    bft__gemm_tile_8x48(plain, kc, a, 1, 8, b, 48, cp, ldc, alpha, beta, bias);
+    bft__gemm_tile_8x48(plain, kc, a, 1, 8, b, 48, cp, ldc, alpha, beta, bias, 0);
 }
 /* The tiles as one signature (ku: depths, or pairs in bf16), plain or not as a constant. */
 typedef void (*bft__gemm_dw_tile_fn)(int ku, const float *a, const float *b, float *cp, size_t ldc, float alpha,
