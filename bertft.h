@@ -5059,12 +5059,13 @@ static int bft__gemm_small_rows(int r)
    8 or 16 rows of a row-major A against B in place (dX of a short batch: its weight's rows
    3-12 KiB apart, from L3) take the columns 48 at a time where they can (8 x 48 tiles; the
    range's last 64 as 32 + 32, not 48 + 16). Each pass over B then brings 192 bytes of each row
-   where it brought 128: the attention output's dX at 16 rows (768 x 768, 2 threads) went from
-   window medians of 81.0-84.6% of the FMA peak to 83.4-86.7% (bench_gemm -w 30, five runs
-   each, alternated). The same tiles fed from contiguous memory run at 93-96% in any process;
-   read in place, how fast depends on the process (where its pages of B fell, it seems). In the
-   slow processes the first row tile, which brings each row of B in from L3, gains from fetching
-   B 16 depths ahead: 415-431 GFLOP/s went to 445-459 (none lost in the fast ones). */
+   where it brought 128; and the first row tile, which brings each row of B in from L3, fetches B
+   16 depths ahead. The attention output's dX at 16 rows (768 x 768, 2 threads) went from window
+   medians of 81.0-84.6% of the FMA peak to 83.4-86.7% with the wider tiles, 87.3-90.6% with the
+   prefetch too (bench_gemm -w 30, old and new alternated). The same tiles fed from contiguous
+   memory run at 93-96% in any process; read in place, how fast depends on the process (where
+   its pages of B fell, it seems), and the prefetch is what lifts the slow ones (415-431 GFLOP/s
+   to 445-459; no change in the fast ones). */
 __attribute__((target("avx512f")))
 BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA, int s0, int s1, float *ap,
                                        float *bp)
