@@ -4965,8 +4965,7 @@ static void bft__gemm_small_packt(const float *X, size_t ldx, int nl, int kc, fl
 
 /* 8 x 48 tiles: 8 rows of three vectors, 24 accumulators. Two users: the weight gradients of few
    tokens (bft__gemm_dw_thread, packed operands) and the small path's products of 8 or 16 rows
-   with B in place (dX: a weight read from rows 3-12 KiB apart), where 48 columns take 192 bytes
-   of each row of B per pass where 32 take 128 (bft__gemm_small_loops). */
+   with B in place (bft__gemm_small_loops). */
 #define BFT__DWZ(i) __m512 c##i##a = _mm512_setzero_ps(), c##i##b = _mm512_setzero_ps(), c##i##c = _mm512_setzero_ps();
 #define BFT__DWF(i)                                                                              \
     t = _mm512_set1_ps(a[(size_t)(i) * rs]);                                                     \
@@ -5075,8 +5074,10 @@ BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA
     const size_t lda = g->lda, ldb = g->ldb, ldc = g->ldc, rs = transA ? 1 : lda, cs = transA ? lda : 1;
     int i, j, w, pc, mr;
     for (j = 32 * s0; j < je; j += w) {
-        const int rem = je - j, nl = bft__gemm_min(32, rem);
+        const int rem = je - j;
+        int nl;
         w = wide && rem >= 48 && rem % 48 != 16 ? 48 : 32;
+        nl = bft__gemm_min(w, rem);
         for (pc = 0; pc < K; pc += KC) {
             const int kc = bft__gemm_min(KC, K - pc), last = pc + kc == K;
             const float beta = pc == 0 ? g->beta : 1.0f, *bias = last && g->bias ? g->bias + j : NULL;
@@ -5099,7 +5100,7 @@ BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA
                     bft__gemm_pack_for(g->kn, 0, a, lda, transA, mr, kc, 12, ap, NULL);
                     bft__gemm_edge(g->kn, kc, ap, bp, c, ldc, mr, nl, g->alpha, beta, bias);
                 }
-                if (last && g->epi) g->epi(g->ectx, c, ldc, i, j, mr, w == 48 ? 48 : nl);
+                if (last && g->epi) g->epi(g->ectx, c, ldc, i, j, mr, nl);
             }
         }
     }
