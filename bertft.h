@@ -5352,7 +5352,11 @@ BFT__DW_TILE(bft__gemm_dw_bf16_plain, "avx512f,avx512bw,avx512bf16", bft__gemm_t
 #undef BFT__DW_TILE
 /* Thread tid of nt: rows [0, M8) x columns [0, N48) of C (g->M, g->N, with g->K <= the depth
    limit), bands of 8 rows split evenly. g->abuf: for each thread (g->astride apart), all of x in
-   panels (K x N48 floats; K/2 x N48 pair words in bf16), then a band of dY^T (8 lanes). Each
+   panels (K x N48 floats; K/2 x N48 pair words in bf16), then its bands of dY^T (8 lanes each),
+   packed by one call before the first tile. Packed a band at a time, just before its tiles, the
+   packing cost a tenth of the time and the tiles waited on its stores: 16 tokens, 2 threads,
+   best of 300 calls, 768 x 768 369-440 -> 450-473 GFLOP/s, 3072 x 768 405-448 -> 483,
+   768 x 3072 456-470 -> 486, 2304 x 768 404-450 -> 475 (lower figures in a slow spell). Each
    thread packs x whole: with the panels shared (each thread packing half, a barrier, then both
    reading all), the half packed by the other core came over from its cache in every call, and
    on this VM that is slow at times: 768 x 768 at 16 tokens ran at 237-248 GFLOP/s on two
@@ -5361,6 +5365,7 @@ BFT__DW_TILE(bft__gemm_dw_bf16_plain, "avx512f,avx512bw,avx512bf16", bft__gemm_t
 static void bft__gemm_dw_thread(const bft__gemm_args *g, int tid, int nt)
 {
     const int bf16 = g->kn->pack == BFT__PACK_BF16, K = g->K, ku = bf16 ? (K + 1) / 2 : K, np = g->N / 48, nb = g->M / 8;
+    const int q0 = nb * tid / nt, q1 = nb * (tid + 1) / nt;
     const int plain = g->alpha == 1.0f && g->beta == 1.0f && !g->bias;
     const bft__gemm_dw_tile_fn tile = bf16 ? (plain ? bft__gemm_dw_bf16_plain : bft__gemm_dw_bf16)
                                            : (plain ? bft__gemm_dw_f32_plain : bft__gemm_dw_f32);
@@ -5370,11 +5375,14 @@ static void bft__gemm_dw_thread(const bft__gemm_args *g, int tid, int nt)
        at most 32 lanes */
     if (bf16) bft__gemm_pack_for(g->kn, 0, g->B, g->ldb, 1, np * 48, K, 48, bp, NULL);
     else bft__gemm_pack(g->B, g->ldb, 1, np * 48, K, 48, bp, 0, NULL);
-    for (q = nb * tid / nt; q < nb * (tid + 1) / nt; q++) {
+    if (q1 > q0)
+        bft__gemm_pack_for(g->kn, 0, g->A + (size_t)q0 * 8, g->lda, 1, (q1 - q0) * 8, K, 8, ap,
+                           g->asum ? g->asum + q0 * 8 : NULL);
+    for (q = q0; q < q1; q++) {
         float *c = g->C + (size_t)q * 8 * g->ldc;
-        bft__gemm_pack_for(g->kn, 0, g->A + (size_t)q * 8, g->lda, 1, 8, K, 8, ap, g->asum ? g->asum + q * 8 : NULL);
+        const float *a = ap + (size_t)(q - q0) * 8 * ku;
         for (p = 0; p < np; p++)
-            tile(ku, ap, bp + (size_t)p * ku * 48, c + (size_t)p * 48, g->ldc, g->alpha, g->beta,
+            tile(ku, a, bp + (size_t)p * ku * 48, c + (size_t)p * 48, g->ldc, g->alpha, g->beta,
                  g->bias ? g->bias + (size_t)p * 48 : NULL);
     }
 }
@@ -5712,7 +5720,7 @@ static int bft__gemm_run_pk(bft_precision prec, int transA, int transB, int M, i
     if (((kn->ukr == bft__gemm_ukr_avx512 && prec == BFT_FP32) || (kn->ukr == bft__gemm_ukr_avx512bf16 && prec == BFT_BF16)) &&
         transA && !transB && bft__gemm_dw_takes(K) && !epi && M >= 8 && N >= 48) {
         const int M8 = M / 8 * 8, N48 = N / 48 * 48;
-        g.astride = (size_t)bft__gemm_round_up(8 * K + K * N48, 16);
+        g.astride = (size_t)bft__gemm_round_up(8 * K * ((M8 / 8 + nt - 1) / nt) + K * N48, 16); /* its bands, x */
         mem = bft__gemm_workspace((g.astride * (size_t)nt + 16) * sizeof(float));
         if (mem) { /* else the blocked driver below */
             g.abuf = (float *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
