@@ -411,10 +411,11 @@ static void few_rows_epi(const void *ctx, float *c, size_t ldc, int r0, int c0, 
    a bias and an epilogue, K cut into the driver's slices (1600 > KC), every tile height. */
 static void test_gemm_few_rows(void)
 {
-    /* K = 768 and 3072 with B's rows exactly K apart: the M <= 16 forward (transB) has its own
-       tiles for those row strides (bft__gemm_small_xt), tried at M <= 16 only; so are N = 112
-       and 100, where 8 and 16 rows take 48 columns at a time as far as they can (112: 32 + 48 +
-       32, or 64 + 48 split; 100: 48 + 48 + 4) */
+    /* K = 768 and 3072 with B's rows exactly K apart: the turned-around forward (transB) has its
+       own tiles for those row strides (bft__gemm_small_xt), tried at M <= 16 and at 44 (groups of
+       16, the last one partial) only; so are N = 112 and 100, where 8 and 16 rows take 48 columns
+       at a time as far as they can (112: 32 + 48 + 32, or 64 + 48 split; 100: 48 + 48 + 4).
+       20 and 256 rows take the usual small path, 28, 44 and 96 the turned-around one. */
     static const int Ms[] = { 1, 5, 8, 12, 16, 20, 28, 44, 96, 256 }, Ns[] = { 33, 768, 112, 100 }, Ks[] = { 300, 1600, 768, 3072 };
     int mi, ni, ki, tb, nt, saved = max_threads(), n_case = 0;
     const int few = bft__gemm_few_rows;
@@ -422,8 +423,8 @@ static void test_gemm_few_rows(void)
        (and the big shapes cost minutes under qemu and the sanitizers) */
     if (strcmp(cur_kernel, "avx512") != 0 && strcmp(cur_kernel, "avx512bf16") != 0) return;
     for (mi = 0; mi < (int)(sizeof Ms / sizeof Ms[0]); mi++)
-        for (ni = 0; ni < (Ms[mi] <= 16 ? 4 : 2); ni++)
-            for (ki = 0; ki < (Ms[mi] <= 16 ? 4 : 2); ki++)
+        for (ni = 0; ni < (Ms[mi] <= 16 || Ms[mi] == 44 ? 4 : 2); ni++)
+            for (ki = 0; ki < (Ms[mi] <= 16 || Ms[mi] == 44 ? 4 : 2); ki++)
                 for (tb = 0; tb < 2; tb++, n_case++) {
                     const int M = Ms[mi], N = Ns[ni], K = Ks[ki], lda = K + 3, ldb = (tb ? K : N) + (ki < 2), ldc = N + 2;
                     const float beta = n_case % 2 ? 1.0f : 0.0f;
