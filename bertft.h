@@ -5043,15 +5043,18 @@ BFT__INLINE void bft__gemm_tile_8x48bf(const int plain, int kp, const float *a, 
 
 /* Rows of the next tile when r rows remain: 12, or 8 when 16 or 8 remain (16 rows as 8 + 8, not
    12 + a partial 4); fewer than 12 otherwise go through bft__gemm_edge. Where the tiles fall does
-   not change any element's arithmetic. */
-static int bft__gemm_small_rows(int r)
+   not change any element's arithmetic. With `odd` (the fp32 tiles: 9, 10 and 11 rows too), any
+   r >= 16 splits into whole tiles: 16-19 rows as 8 + 8-11, 20-23 as 8-11 + 12. Through the edge,
+   5 rows of 17 cost as much as the other 12 (M = 17 forward: 44% of the FMA peak). */
+static int bft__gemm_small_rows(int r, int odd)
 {
+    if (odd && r < 24 && r >= 16) return r >= 20 ? r - 12 : 8;
     return r == 16 || r == 8 ? 8 : r >= 12 ? 12 : r;
 }
 
 /* Slivers s0..s1-1 (32 columns each) of the product in g, every row, K in the blocked driver's
    slices (beta on the first, bias and epi after the last), so results are bitwise the driver's.
-   Rows in tiles of 12 or 8 (bft__gemm_small_rows) run in registers; any other partial tile, or a
+   Rows in tiles of 8-12 (bft__gemm_small_rows) run in registers; any other partial tile, or a
    sliver narrower than 32, through bft__gemm_edge on packed copies (rows at ap, the sliver at bp,
    packed when first needed). transA is a constant in each of the two instances below, so each
    gets its own addressing.
@@ -5089,11 +5092,14 @@ BFT__INLINE void bft__gemm_small_loops(const bft__gemm_args *g, const int transA
                 const float *b = packed ? bp : bsrc;
                 const size_t bs = packed ? 32 : ldb;
                 float *c = g->C + (size_t)i * ldc + j;
-                mr = bft__gemm_small_rows(M - i);
+                mr = bft__gemm_small_rows(M - i, 1);
                 if (w == 48 && i == 0) bft__gemm_tile_8x48(0, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias, 16);
                 else if (w == 48) bft__gemm_tile_8x48(0, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias, 0); /* mr = 8 */
                 else if (nl == 32 && mr == 12) bft__gemm_tile_avx512(12, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
                 else if (nl == 32 && mr == 8) bft__gemm_tile_avx512(8, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
+                else if (nl == 32 && mr == 9) bft__gemm_tile_avx512(9, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
+                else if (nl == 32 && mr == 10) bft__gemm_tile_avx512(10, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
+                else if (nl == 32 && mr == 11) bft__gemm_tile_avx512(11, kc, a, rs, cs, b, bs, c, ldc, g->alpha, beta, bias);
                 else {
                     if (!packed) bft__gemm_pack_for(g->kn, 0, bsrc, ldb, 1, nl, kc, 32, bp, NULL);
                     packed = 1;
@@ -5322,7 +5328,7 @@ BFT__INLINE void bft__gemm_small_loops_bf16(const bft__gemm_args *g, const int t
                 for (i = 0; i < M; i += mr) {
                     const float *a = ap + (size_t)i * rs + (size_t)(pc / 2) * cs;
                     float *c = g->C + (size_t)i * ldc + j;
-                    mr = bft__gemm_small_rows(M - i);
+                    mr = bft__gemm_small_rows(M - i, 0);
                     if (nl == 32 && mr == 12) bft__gemm_tile_bf16(12, kpc, a, rs, cs, bq, c, ldc, g->alpha, beta, bias);
                     else if (nl == 32 && mr == 8) bft__gemm_tile_bf16(8, kpc, a, rs, cs, bq, c, ldc, g->alpha, beta, bias);
                     else {

@@ -415,8 +415,9 @@ static void test_gemm_few_rows(void)
        own tiles for those row strides (bft__gemm_small_xt), tried at M <= 16 and at 44 (groups of
        16, the last one partial) only; so are N = 112 and 100, where 8 and 16 rows take 48 columns
        at a time as far as they can (112: 32 + 48 + 32, or 64 + 48 split; 100: 48 + 48 + 4).
-       20 and 256 rows take the usual small path, 28, 44 and 96 the turned-around one. */
-    static const int Ms[] = { 1, 5, 8, 12, 16, 20, 28, 44, 96, 256 }, Ns[] = { 33, 768, 112, 100 }, Ks[] = { 300, 1600, 768, 3072 };
+       20 and 256 rows take the usual small path, 28, 44 and 96 the turned-around one; 17, 19,
+       21 and 22 rows the usual one in tiles of 9-11 rows too (8 + 9, 8 + 11, 9 + 12, 10 + 12). */
+    static const int Ms[] = { 1, 5, 8, 12, 16, 17, 19, 20, 21, 22, 28, 44, 96, 256 }, Ns[] = { 33, 768, 112, 100 }, Ks[] = { 300, 1600, 768, 3072 };
     int mi, ni, ki, tb, nt, saved = max_threads(), n_case = 0;
     const int few = bft__gemm_few_rows;
     /* only the native AVX-512 kernels have the small path; elsewhere both runs are the driver's
