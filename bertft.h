@@ -5042,10 +5042,11 @@ BFT__INLINE void bft__gemm_tile_8x48bf(const int plain, int kp, const float *a, 
 #undef BFT__DWW
 
 /* Rows of the next tile when r rows remain: 12, or 8 when 16 or 8 remain (16 rows as 8 + 8, not
-   12 + a partial 4); fewer than 12 otherwise go through bft__gemm_edge. Where the tiles fall does
-   not change any element's arithmetic. With `odd` (the fp32 tiles: 9, 10 and 11 rows too), any
-   r >= 16 splits into whole tiles: 16-19 rows as 8 + 8-11, 20-23 as 8-11 + 12. Through the edge,
-   5 rows of 17 cost as much as the other 12 (M = 17 forward: 44% of the FMA peak). */
+   12 + a partial 4); any other count below 12 goes through bft__gemm_edge (below 8 with `odd`).
+   Where the tiles fall does not change any element's arithmetic. With `odd` (the fp32 tiles: 9,
+   10 and 11 rows too), any r >= 16 splits into whole tiles: 16-19 rows as 8 + 8-11, 20-23 as
+   8-11 + 12. Through the edge, 5 rows of 17 cost as much as the other 12 (M = 17 forward: 44% of
+   the FMA peak). */
 static int bft__gemm_small_rows(int r, int odd)
 {
     if (odd && r < 24 && r >= 16) return r >= 20 ? r - 12 : 8;
@@ -5221,16 +5222,17 @@ static void bft__gemm_small_xt(const bft__gemm_args *g, int s0, int s1, float *x
     for (q = 0; q < ng; q++)
         bft__gemm_pack_xt16(g->A + (size_t)q * 16 * g->lda, g->lda, bft__gemm_min(16, M - 16 * q), K,
                             xt + (size_t)q * K * 16);
-    for (pc = 0; pc < K; pc += KC)
+    for (pc = 0; pc < K; pc += KC) {
+        const int kc = bft__gemm_min(KC, K - pc), last = pc + kc == K;
+        const float beta = pc == 0 ? g->beta : 1.0f;
         for (s = s0; s < s1; s++)
             for (h = 0; h < 32 / tw; h++) {
-                const int j = 32 * s + tw * h, nw = bft__gemm_min(tw, N - j), kc = bft__gemm_min(KC, K - pc);
-                const int last = pc + kc == K;
-                const float beta = pc == 0 ? g->beta : 1.0f, *bias = last && g->bias ? g->bias + j : NULL;
+                const int j = 32 * s + tw * h, nw = bft__gemm_min(tw, N - j);
+                const float *bias = last && g->bias ? g->bias + j : NULL, *w = g->B + (size_t)j * g->ldb + pc;
                 if (nw <= 0) break;
                 for (q = 0; q < ng; q++) {
                     const int mq = bft__gemm_min(16, M - 16 * q);
-                    const float *w = g->B + (size_t)j * g->ldb + pc, *x = xt + (size_t)q * K * 16 + (size_t)pc * 16;
+                    const float *x = xt + (size_t)q * K * 16 + (size_t)pc * 16;
                     float *c = g->C + (size_t)q * 16 * g->ldc + j;
                     if (nw == 16) bft__gemm_tile_t16(16, kc, w, g->ldb, x, c, g->ldc, mq, g->alpha, beta, bias);
                     else if (nw == 8) bft__gemm_tile_t16(8, kc, w, g->ldb, x, c, g->ldc, mq, g->alpha, beta, bias);
@@ -5238,6 +5240,7 @@ static void bft__gemm_small_xt(const bft__gemm_args *g, int s0, int s1, float *x
                     if (last && g->epi) g->epi(g->ectx, c, g->ldc, 16 * q, j, mq, nw);
                 }
             }
+    }
 }
 
 /* Row stride for a copy of an fp32 A whose rows would share L1 sets (bft__gemm_rows_spread):
