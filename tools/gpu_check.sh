@@ -77,12 +77,15 @@ p3=$!
 if [ ! -x "$NVCC" ] && ! command -v "$NVCC" >/dev/null 2>&1; then
   bad "build: nvcc not found (set NVCC=)"
 else
-  # the two nvcc builds side by side (each is one translation unit)
+  # the two nvcc builds side by side (each is one translation unit); cuBLAS is found at run time
+  # through an rpath to nvcc's own toolkit, so no LD_LIBRARY_PATH is needed (and none set for python)
+  cudalib=$(cd "$(dirname "$(command -v "$NVCC")")/.." 2>/dev/null && pwd)/lib64
+  rpath=$([ -d "$cudalib" ] && echo "-Xlinker -rpath -Xlinker $cudalib")
   "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp,-ffp-contract=off -o build/bertft-cuda tools/bertft_cuda.cu \
-    -lcublas -lgomp >"$out/build_cli.log" 2>&1 &
+    $rpath -lcublas -lgomp >"$out/build_cli.log" 2>&1 &
   p1=$!
   "$NVCC" -std=c++17 -O2 $arch -I. -Xcompiler -fopenmp,-ffp-contract=off -x cu -o build/test_cuda_gpu \
-    tests/test_cuda_host.c -lcublas -lgomp >"$out/build_test.log" 2>&1 &
+    tests/test_cuda_host.c $rpath -lcublas -lgomp >"$out/build_test.log" 2>&1 &
   p2=$!
   if wait $p1; then ok "build: $cli"; else bad "build: $cli (see $out/build_cli.log)"; tail -20 "$out/build_cli.log"; fi
   if wait $p2; then ok "build: build/test_cuda_gpu"; else
