@@ -6414,28 +6414,35 @@ __attribute__((target("avx512f"))) static void bft__colsum16(float *db, const fl
 }
 #endif
 
-static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *dW, float *db, const float *dout,
-                            const float *x, const float *W, int N, int IC, int OC)
+/* The weight part alone, with the rows of dout `ldo` floats apart and those of x `ldx` apart. */
+static void bft__linear_bwd_weights(bft_precision pr, float *dW, float *db, const float *dout, int ldo, const float *x,
+                                    int ldx, int N, int IC, int OC)
 {
     const int ldw = (int)bft__weight_ld(IC);
     int c0, simd = bft__cpu_avx512();
     (void)simd;
-    if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, ldw, dx_beta, dx, IC);
     /* db, while the dW product packs dout^T, when it can; else a pass of its own */
-    if (bft__gemm_run(pr, 1, 0, OC, IC, N, 1.0f, dout, OC, x, IC, 1.0f, dW, ldw, NULL, NULL, NULL, db)) return;
+    if (bft__gemm_run(pr, 1, 0, OC, IC, N, 1.0f, dout, ldo, x, ldx, 1.0f, dW, ldw, NULL, NULL, NULL, db)) return;
     /* column sums in blocks of 64 columns (a cache line per row for each 16) */
     BFT__OMP(parallel for schedule(static) if ((size_t)N * OC > 65536))
     for (c0 = 0; c0 < OC; c0 += 64) {
         int c1 = c0 + 64 < OC ? c0 + 64 : OC, n, c;
 #ifdef BFT__GEMM_X86
         if (simd) {
-            bft__colsum16(db + c0, dout + c0, N, OC, c1 - c0);
+            bft__colsum16(db + c0, dout + c0, N, ldo, c1 - c0);
             continue;
         }
 #endif
         for (n = 0; n < N; n++)
-            for (c = c0; c < c1; c++) db[c] += dout[(size_t)n * OC + c];
+            for (c = c0; c < c1; c++) db[c] += dout[(size_t)n * ldo + c];
     }
+}
+
+static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *dW, float *db, const float *dout,
+                            const float *x, const float *W, int N, int IC, int OC)
+{
+    if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, (int)bft__weight_ld(IC), dx_beta, dx, IC);
+    bft__linear_bwd_weights(pr, dW, db, dout, OC, x, IC, N, IC, OC);
 }
 
 /* Softmax of one score row over the keys with mask[j] != 0 (mask NULL: all keys), masked keys
@@ -7093,8 +7100,19 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
         const int cls = l == L - 1 && bft__cls_only, R = cls ? B : N, Tq = cls ? 1 : T;
         const size_t rs = cls ? (size_t)T * C : (size_t)C;
         const float *res = v.x;
-        /* q, k, v in one GEMM: the three weight matrices are adjacent, [3C, C] */
-        bft__linear_fwd(m->precision, v.qkv, v.x, w->q_w, bft__wpk(m, w->q_w), w->q_b, N, C, 3 * C);
+        /* q, k, v in one GEMM: the three weight matrices are adjacent, [3C, C]. In the [CLS]-only
+           layer every row's k and v, but only the [CLS] rows' q (the only queries left): 2/3 of
+           the product (the other rows of q are never read). Bitwise the same values: each
+           element's sum over C is the same whatever the rows and columns around it. Weights
+           packed for bf16 inference keep the one product (their packed copy is for [3C, C]). */
+        if (cls && !bft__wpk(m, w->q_w)) {
+            const int ldw = (int)bft__weight_ld(C);
+            (void)bft__gemm_run_pk(m->precision, 0, 1, N, 2 * C, C, 1.0f, v.x, C, w->k_w, ldw, NULL, 0.0f, v.qkv + C,
+                                   3 * C, w->k_b, NULL, NULL, NULL);
+            (void)bft__gemm_run_pk(m->precision, 0, 1, B, C, C, 1.0f, v.x, T * C, w->q_w, ldw, NULL, 0.0f, v.qkv, T * 3 * C,
+                                   w->q_b, NULL, NULL, NULL);
+        } else
+            bft__linear_fwd(m->precision, v.qkv, v.x, w->q_w, bft__wpk(m, w->q_w), w->q_b, N, C, 3 * C);
         pa_l = bft__drop_key(m, pa, &lk[0]) ? pa : 0.0f;
         BFT__OMP(parallel for schedule(dynamic) if ((size_t)B * H * Tq * T * D > 262144))
         for (bh = 0; bh < B * H; bh++) {
@@ -7267,8 +7285,15 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
             for (n = 0; n < B; n++) memcpy(dh + (size_t)n * T * C, t2 + (size_t)n * C, (size_t)C * sizeof(float));
             swap = dh; dh = t2; t2 = swap;
         }
-        /* d(x) = residual (t2) + the q/k/v branch, through the fused [3C, C] weight */
-        bft__linear_bwd(m->precision, t2, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C);
+        /* d(x) = residual (t2) + the q/k/v branch, through the fused [3C, C] weight. In the
+           [CLS]-only layer only the [CLS] rows have a q gradient (the other rows' are zeros):
+           the query weight's gradient sums those B rows, the key and value ones every row. */
+        if (cls) {
+            bft_gemm(m->precision, 0, 0, N, C, 3 * C, 1.0f, a->dqkv, 3 * C, w->q_w, (int)bft__weight_ld(C), 1.0f, t2, C);
+            bft__linear_bwd_weights(m->precision, g->k_w, g->k_b, a->dqkv + C, 3 * C, v.x, C, N, C, 2 * C);
+            bft__linear_bwd_weights(m->precision, g->q_w, g->q_b, a->dqkv, T * 3 * C, v.x, T * C, B, C, C);
+        } else
+            bft__linear_bwd(m->precision, t2, 1.0f, g->q_w, g->q_b, a->dqkv, v.x, w->q_w, N, C, 3 * C);
         swap = dh; dh = t2; t2 = swap;
     }
 
