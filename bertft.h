@@ -6382,12 +6382,18 @@ static void bft__linear_fwd_ex(bft_precision pr, float *out, const float *x, con
                            e->p_drop > 0 ? bft__lin_epilogue : NULL, e, NULL);
 }
 
+/* The bias alone, with the rows of out `ldo` floats apart and those of x `ldx` apart. */
+static void bft__linear_fwd_ld(bft_precision pr, float *out, int ldo, const float *x, int ldx, const float *W,
+                               const float *Wpk, const float *b, int N, int IC, int OC)
+{
+    (void)bft__gemm_run_pk(pr, 0, 1, N, OC, IC, 1.0f, x, ldx, W, (int)bft__weight_ld(IC), Wpk, 0.0f, out, ldo, b, NULL,
+                           NULL, NULL);
+}
+
 static void bft__linear_fwd(bft_precision pr, float *out, const float *x, const float *W, const float *Wpk,
                             const float *b, int N, int IC, int OC)
 {
-    bft__lin_epi e;
-    bft__lin_epi_init(&e, b, (size_t)OC);
-    bft__linear_fwd_ex(pr, out, x, W, Wpk, N, IC, OC, &e);
+    bft__linear_fwd_ld(pr, out, OC, x, IC, W, Wpk, b, N, IC, OC);
 }
 
 /* dx[N,IC] = dout . W (beta = 1 adds to dx, for residual branches), dW[OC,IC] += dout^T . x,
@@ -7106,11 +7112,8 @@ BERTFT_DEF bft_result bft_forward(bft_model *m, const bft_batch *b, int training
            element's sum over C is the same whatever the rows and columns around it. Weights
            packed for bf16 inference keep the one product (their packed copy is for [3C, C]). */
         if (cls && !bft__wpk(m, w->q_w)) {
-            const int ldw = (int)bft__weight_ld(C);
-            (void)bft__gemm_run_pk(m->precision, 0, 1, N, 2 * C, C, 1.0f, v.x, C, w->k_w, ldw, NULL, 0.0f, v.qkv + C,
-                                   3 * C, w->k_b, NULL, NULL, NULL);
-            (void)bft__gemm_run_pk(m->precision, 0, 1, B, C, C, 1.0f, v.x, T * C, w->q_w, ldw, NULL, 0.0f, v.qkv, T * 3 * C,
-                                   w->q_b, NULL, NULL, NULL);
+            bft__linear_fwd_ld(m->precision, v.qkv + C, 3 * C, v.x, C, w->k_w, NULL, w->k_b, N, C, 2 * C);
+            bft__linear_fwd_ld(m->precision, v.qkv, T * 3 * C, v.x, T * C, w->q_w, NULL, w->q_b, B, C, C);
         } else
             bft__linear_fwd(m->precision, v.qkv, v.x, w->q_w, bft__wpk(m, w->q_w), w->q_b, N, C, 3 * C);
         pa_l = bft__drop_key(m, pa, &lk[0]) ? pa : 0.0f;
