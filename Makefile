@@ -139,10 +139,14 @@ CUDA_ARCH ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_80,code=c
 # -ffp-contract=off for the host side: nvcc runs g++ in GNU mode, where GCC fuses a*b+c (even
 # in AVX-512 intrinsics) and bertft.h's CPU code would no longer match the C99 build bit for bit
 NVFLAGS   ?= -std=c++17 $(OPT) $(CUDA_ARCH) -Xcompiler -fopenmp,-ffp-contract=off
+# cuBLAS found at run time through an rpath to nvcc's own toolkit (no LD_LIBRARY_PATH needed),
+# as tools/gpu_check.sh links; empty where that toolkit has no lib64
+CUDA_LIB  ?= $(realpath $(dir $(realpath $(NVCC)))../lib64)
+CUDA_LINK := $(if $(CUDA_LIB),-Xlinker -rpath -Xlinker $(CUDA_LIB)) -lcublas -lgomp
 .PHONY: cuda
 cuda: bertft-cuda $(BUILD)/test_cuda_gpu
 bertft-cuda: tools/bertft_cuda.cu tools/cli.c tools/cli_tokenize.h bertft_cuda.h $(HDRS)
-	$(NVCC) $(NVFLAGS) -o $@ tools/bertft_cuda.cu -lcublas -lgomp
+	$(NVCC) $(NVFLAGS) -o $@ tools/bertft_cuda.cu $(CUDA_LINK)
 $(BUILD)/test_cuda_gpu: tests/test_cuda_host.c bertft_cuda.h $(HDRS)
 	@mkdir -p $(BUILD)
-	$(NVCC) $(NVFLAGS) -x cu -o $@ tests/test_cuda_host.c -lcublas -lgomp
+	$(NVCC) $(NVFLAGS) -x cu -o $@ tests/test_cuda_host.c $(CUDA_LINK)
