@@ -6444,10 +6444,17 @@ static void bft__linear_bwd_weights(bft_precision pr, float *dW, float *db, cons
     }
 }
 
+/* The input part alone: dx = dout . W + dx_beta * dx. */
+static void bft__linear_bwd_input(bft_precision pr, float *dx, float dx_beta, const float *dout, const float *W, int N,
+                                  int IC, int OC)
+{
+    bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, (int)bft__weight_ld(IC), dx_beta, dx, IC);
+}
+
 static void bft__linear_bwd(bft_precision pr, float *dx, float dx_beta, float *dW, float *db, const float *dout,
                             const float *x, const float *W, int N, int IC, int OC)
 {
-    if (dx) bft_gemm(pr, 0, 0, N, IC, OC, 1.0f, dout, OC, W, (int)bft__weight_ld(IC), dx_beta, dx, IC);
+    if (dx) bft__linear_bwd_input(pr, dx, dx_beta, dout, W, N, IC, OC);
     bft__linear_bwd_weights(pr, dW, db, dout, OC, x, IC, N, IC, OC);
 }
 
@@ -7292,7 +7299,7 @@ BERTFT_DEF bft_result bft_backward_scaled(bft_model *m, float scale)
            [CLS]-only layer only the [CLS] rows have a q gradient (the other rows' are zeros):
            the query weight's gradient sums those B rows, the key and value ones every row. */
         if (cls) {
-            bft_gemm(m->precision, 0, 0, N, C, 3 * C, 1.0f, a->dqkv, 3 * C, w->q_w, (int)bft__weight_ld(C), 1.0f, t2, C);
+            bft__linear_bwd_input(m->precision, t2, 1.0f, a->dqkv, w->q_w, N, C, 3 * C);
             bft__linear_bwd_weights(m->precision, g->k_w, g->k_b, a->dqkv + C, 3 * C, v.x, C, N, C, 2 * C);
             bft__linear_bwd_weights(m->precision, g->q_w, g->q_b, a->dqkv, T * 3 * C, v.x, T * C, B, C, C);
         } else

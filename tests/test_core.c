@@ -343,9 +343,10 @@ static void test_clip_folded_into_adamw(void)
    projects only their queries; running the full layer must give the same results: logits and
    loss bitwise (training and eval, fp32 and bf16), every gradient bitwise except the last
    layer's dense and LayerNorm ones and its query weight, whose sums over rows no longer add the
-   other rows' zeros (rounding order only), and the same training run. Padding, a row with no valid key, dropout everywhere; T below and above the LayerNorm
-   backward's 32-row chunks, and B * T above the products' depth blocks (KC: 768 fp32, 1024
-   bf16), where the weight gradients' sums over rows are split. */
+   other rows' zeros (rounding order only), and the same training run. Padding, a row with no
+   valid key, dropout everywhere; T below and above the LayerNorm backward's 32-row chunks, and
+   B * T above the products' depth blocks (KC: 768 fp32, 1024 bf16), where the weight gradients'
+   sums over rows are split. */
 static void test_cls_rows_only(void)
 {
     int prec, ti, k, s, i;
@@ -421,8 +422,8 @@ static void test_cls_rows_only(void)
             CHECK(memcmp(m[0]->logits, m[1]->logits, sizeof(float) * B * 3) == 0, "prec %d T %d: eval logits differ", prec, T);
             bft__cls_only = 1;
             printf("  %s %d x %d: logits and loss bitwise, %d of %d gradient tensors bitwise (the last layer's "
-                   "dense/LayerNorm ones and query weight within %.1e)\n", prec ? "bf16" : "fp32", B, T, m[0]->num_tensors - differ,
-                   m[0]->num_tensors, worst);
+                   "dense/LayerNorm ones and query weight within %.1e)\n", prec ? "bf16" : "fp32", B, T,
+                   m[0]->num_tensors - differ, m[0]->num_tensors, worst);
             for (k = 0; k < 2; k++) {
                 bft_adamw_free(&o[k]);
                 bft_model_free(m[k]);
